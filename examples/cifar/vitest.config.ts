@@ -6,5 +6,7 @@ export default defineConfig({
     testTimeout: 300_000,
     hookTimeout: 300_000,
     pool: 'forks',
+    // The json report feeds the workspace's one-line summary (scripts/test-summary.mjs).
+    reporters: ['default', ['json', { outputFile: '.vitest/results.json' }]],
   },
 });
