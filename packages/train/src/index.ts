@@ -1,0 +1,52 @@
+/**
+ * `@cnn/train`: training loops (standard, mixup/cutmix, PGD and fast FGSM-RS adversarial),
+ * evaluation (accuracy, calibration, robust accuracy), optimisers, LR schedules, atomic
+ * checkpoints with exact resume, progress display and a self-contained HTML run report.
+ *
+ * @packageDocumentation
+ */
+export { train } from './train.js';
+export { evaluate } from './evaluate.js';
+export { createOptimizer, isNoDecayParameter, SGD, Adam, type Optimizer, type OptimizerStateJson } from './optimizer.js';
+export { learningRateAt } from './schedule.js';
+export { softCrossEntropy, lossTargets } from './loss.js';
+export { clipByGlobalNorm } from './clip.js';
+export {
+  saveCheckpoint,
+  loadLatestCheckpoint,
+  type CheckpointState,
+  type SaveCheckpointInput,
+  type LoadedCheckpoint,
+} from './checkpoint.js';
+export { renderReport, writeReport } from './report.js';
+export { encodePng } from './png.js';
+export type {
+  TrainableModel,
+  BatchSource,
+  EpochLoader,
+  OptimizerCommon,
+  SgdConfig,
+  AdamConfig,
+  OptimizerConfig,
+  WarmupOption,
+  ScheduleConfig,
+  StandardMode,
+  MixupMode,
+  CutmixMode,
+  AdversarialCommon,
+  PgdMode,
+  FgsmRsMode,
+  TrainingMode,
+  AttackSpec,
+  EvaluateOptions,
+  RobustResult,
+  ExampleImage,
+  EvalResult,
+  BestMetric,
+  ProgressMode,
+  StepRecord,
+  EpochRecord,
+  TrainHistory,
+  TrainOptions,
+  ReportInput,
+} from './types.js';

@@ -1,0 +1,415 @@
+import type * as tf from '@tensorflow/tfjs-core';
+import type { LabeledBatch } from '@cnn/backend';
+
+// ---------------------------------------------------------------------------------------------
+// Model: the structural slice of @cnn/models' `Model` that training needs.
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * What the trainer needs from a model: the `Model` returned by `createModel()` in `@cnn/models`
+ * satisfies it. Declared structurally here so that any model with PyTorch-named variables can be
+ * trained.
+ */
+export interface TrainableModel {
+  /**
+   * Forward pass: NHWC float32 pixels in `[0, 1]` → logits `[batch, numClasses]`.
+   * `training` selects batch statistics in BatchNorm; `updateRunningStats` (default: `training`)
+   * lets an attack run in train-mode BN without moving the running averages.
+   */
+  apply(images: tf.Tensor4D, options: { training: boolean; updateRunningStats?: boolean }): tf.Tensor2D;
+  /** Trainable variables with PyTorch-style names (`layer1.0.conv1.weight`, `bn1.bias`, …). */
+  namedParameters(): Array<[string, tf.Variable]>;
+  /** Non-trainable state (BatchNorm running mean/var, …) with PyTorch-style names. */
+  namedBuffers(): Array<[string, tf.Variable | tf.Tensor]>;
+}
+
+/** Where batches come from. Any async iterable of {@link LabeledBatch} (e.g. `loader()` of `@cnn/data`). */
+export type BatchSource = AsyncIterable<LabeledBatch> & { readonly length?: number };
+
+/**
+ * Builds the training batches of one epoch (0-based). For exact resume the order must be a pure
+ * function of the seed and `epoch` (as `loader(ds, { seed, epoch, shuffle: true })` of `@cnn/data` is):
+ * on resume mid-epoch the trainer rebuilds the epoch's loader and skips (disposes) the batches
+ * already trained on.
+ */
+export type EpochLoader = (epoch: number) => BatchSource;
+
+// ---------------------------------------------------------------------------------------------
+// Optimisers
+// ---------------------------------------------------------------------------------------------
+
+/** Options shared by every optimiser. */
+export interface OptimizerCommon {
+  /**
+   * Weight decay coefficient (0 = none). For SGD it is L2 (added to the gradient, as
+   * `torch.optim.SGD`) unless `decoupled` is set; for `adam` it is L2 (as `torch.optim.Adam`),
+   * for `adamw` it is decoupled (`p ← p − lr·wd·p`, as `torch.optim.AdamW`).
+   */
+  weightDecay?: number;
+  /**
+   * Exempt BatchNorm/normalisation parameters and biases from weight decay (detected by name:
+   * `bias`, `bn`, `norm`, `downsample.1` …, or rank ≤ 1). Default `false`.
+   */
+  noDecayOnBnAndBias?: boolean;
+}
+
+/** SGD with (optional) momentum / Nesterov, PyTorch semantics (`torch.optim.SGD`). */
+export interface SgdConfig extends OptimizerCommon {
+  type: 'sgd';
+  /** Momentum factor, default 0.9. */
+  momentum?: number;
+  /** Dampening of the momentum, default 0. */
+  dampening?: number;
+  /** Nesterov momentum, default false. */
+  nesterov?: boolean;
+  /** Decoupled weight decay (`p ← p − lr·wd·p`, as SGDW) instead of L2. Default false. */
+  decoupled?: boolean;
+}
+
+/** Adam (L2 decay) or AdamW (decoupled decay), PyTorch semantics. */
+export interface AdamConfig extends OptimizerCommon {
+  type: 'adam' | 'adamw';
+  /** Default 0.9. */
+  beta1?: number;
+  /** Default 0.999. */
+  beta2?: number;
+  /** Default 1e-8. */
+  epsilon?: number;
+  /** AMSGrad variant, default false. */
+  amsgrad?: boolean;
+}
+
+export type OptimizerConfig = SgdConfig | AdamConfig;
+
+// ---------------------------------------------------------------------------------------------
+// Learning-rate schedules (all evaluated per iteration, at fractional epochs)
+// ---------------------------------------------------------------------------------------------
+
+/** Linear warm-up from ~0 to the schedule's value over `warmupEpochs` (fractional allowed). */
+export interface WarmupOption {
+  warmupEpochs?: number;
+}
+
+export type ScheduleConfig =
+  | ({ type: 'constant'; lr: number } & WarmupOption)
+  /** `lr · gamma^⌊epoch / stepSize⌋` (torch StepLR; `gamma` default 0.1). */
+  | ({ type: 'step'; lr: number; stepSize: number; gamma?: number } & WarmupOption)
+  /** `lr · gamma^(number of milestones ≤ epoch)` (torch MultiStepLR; `gamma` default 0.1). */
+  | ({ type: 'multistep'; lr: number; milestones: number[]; gamma?: number } & WarmupOption)
+  /** Cosine from `lr` to `minLr` (default 0) over the epochs after warm-up, per iteration. */
+  | ({ type: 'cosine'; lr: number; minLr?: number } & WarmupOption)
+  /**
+   * Piecewise linear through `(epoch, lr)` points, per iteration (as fast_adversarial's
+   * `np.interp`); held constant outside the points.
+   */
+  | { type: 'piecewise'; points: Array<[epoch: number, lr: number]> }
+  /**
+   * One cycle / cyclic (Wong et al. 2020): linear 0 → `maxLr` at `peakFraction` (default 0.4, i.e.
+   * `epochs·2/5`) of the run, then linear → 0 at the end.
+   */
+  | { type: 'onecycle'; maxLr: number; peakFraction?: number };
+
+// ---------------------------------------------------------------------------------------------
+// Training modes
+// ---------------------------------------------------------------------------------------------
+
+/** Plain empirical-risk minimisation. */
+export interface StandardMode {
+  type: 'standard';
+}
+
+/** mixup (Zhang et al. 2018): λ ~ Beta(α, α), x = λ·x_i + (1−λ)·x_j, soft targets likewise. */
+export interface MixupMode {
+  type: 'mixup';
+  /** Beta(α, α) parameter, e.g. 1.0 for CIFAR (0.2 for ImageNet). */
+  alpha: number;
+}
+
+/** CutMix (Yun et al. 2019): a random box of a shuffled partner pasted in; targets by area. */
+export interface CutmixMode {
+  type: 'cutmix';
+  /** Beta(α, α) parameter, default 1.0. */
+  alpha?: number;
+  /** Probability a batch is cut-mixed at all, default 1. */
+  prob?: number;
+}
+
+/** Options shared by the adversarial modes. ε in pixel units of `[0, 1]` images (8/255 …). */
+export interface AdversarialCommon {
+  /** ℓ∞ radius in `[0, 1]` pixel units, e.g. `8 / 255`. */
+  eps: number;
+  /**
+   * Fraction of each batch (first ⌊f·B⌋ examples after shuffling) kept clean; the rest is
+   * replaced by adversarial examples. Default 0 (all adversarial).
+   */
+  cleanFraction?: number;
+}
+
+/** Madry et al. 2018: PGD-k ℓ∞ with random start, generated by `pgd` of `@cnn/attacks`. */
+export interface PgdMode extends AdversarialCommon {
+  type: 'pgd';
+  /** Step size α (pixel units), default 2/255 (or 2.5·eps/steps when eps is not 8/255). */
+  stepSize?: number;
+  /** Number of steps k, default 7. */
+  steps?: number;
+  /** Random start in the ε-ball, default true. */
+  randomStart?: boolean;
+  /**
+   * BatchNorm mode while generating the attack: 'eval' (running statistics — the default) or
+   * 'train' (batch statistics, as Madry's TF code; running averages are NOT updated).
+   */
+  bnMode?: 'eval' | 'train';
+}
+
+/** Wong et al. 2020 "fast is better than free": FGSM from a uniform random start, step α = 1.25ε. */
+export interface FgsmRsMode extends AdversarialCommon {
+  type: 'fgsm-rs';
+  /** Step size, default 1.25·eps. */
+  stepSize?: number;
+  /** BatchNorm mode while generating the attack, default 'train' (as the paper's code). */
+  bnMode?: 'eval' | 'train';
+}
+
+export type TrainingMode = StandardMode | MixupMode | CutmixMode | PgdMode | FgsmRsMode;
+
+// ---------------------------------------------------------------------------------------------
+// Evaluation
+// ---------------------------------------------------------------------------------------------
+
+/** An attack to evaluate robust accuracy under (ℓ∞, ε in `[0, 1]` pixel units). */
+export interface AttackSpec {
+  /** Display name / key in results, default e.g. `pgd-20` or `fgsm`. */
+  name?: string;
+  type: 'pgd' | 'fgsm' | 'fgsm-rs';
+  eps: number;
+  /** PGD / FGSM-RS step size; default 2.5·eps/steps for PGD, 1.25·eps for FGSM-RS. */
+  stepSize?: number;
+  /** PGD steps, default 20. */
+  steps?: number;
+  /** PGD restarts, default 1. */
+  restarts?: number;
+  /** PGD random start, default true. */
+  randomStart?: boolean;
+}
+
+export interface EvaluateOptions {
+  /** Attacks for robust accuracy; none = clean only. */
+  attacks?: AttackSpec[];
+  /** Stop after this many examples (default: the whole loader). */
+  maxExamples?: number;
+  /** Only attack the first N evaluated examples (attacks are costly). Default: all. */
+  attackMaxExamples?: number;
+  /** Bins of the ECE / reliability diagram, default 15. */
+  bins?: number;
+  /** Seed of the attacks' random starts, default 0. */
+  seed?: number;
+  /** Keep this many clean/adversarial image pairs for the report grid (default 0). */
+  keepExamples?: number;
+  /** Keep the per-example probabilities and labels in the result (default false). */
+  keepPredictions?: boolean;
+  /** Called after each batch with the number of examples done. */
+  onProgress?: (done: number) => void;
+}
+
+/** Robust accuracy table. */
+export interface RobustResult {
+  /** Clean accuracy on the attacked subset. */
+  clean: number;
+  /** Accuracy under each attack, by attack name. */
+  perAttack: Record<string, number>;
+  /** Accuracy when an example counts as correct only if it survives every attack. */
+  worstCase: number;
+  /** Number of attacked examples. */
+  n: number;
+}
+
+/** One example kept for the report's clean-vs-adversarial grid. Pixels HWC in `[0, 1]`. */
+export interface ExampleImage {
+  height: number;
+  width: number;
+  channels: number;
+  clean: Float32Array;
+  adversarial?: Float32Array;
+  label: number;
+  cleanPrediction: number;
+  adversarialPrediction?: number;
+  /** Name of the attack that made `adversarial` (the first configured). */
+  attack?: string;
+}
+
+export interface EvalResult {
+  /** Number of evaluated examples. */
+  n: number;
+  /** Clean top-1 accuracy in `[0, 1]`. */
+  accuracy: number;
+  /** Mean negative log-likelihood (nats). */
+  nll: number;
+  /** Brier score (sum over classes, mean over examples). */
+  brier: number;
+  /** Expected calibration error of the top label (equal-width bins). */
+  ece: number;
+  /** Debiased ℓ2 top-label calibration error (Kumar et al. 2019). */
+  calibrationErrorTopLabel: number;
+  /** Debiased ℓ2 marginal (class-wise) calibration error. */
+  calibrationErrorMarginal: number;
+  /** Robust accuracy under the configured attacks (absent when none). */
+  robust?: RobustResult;
+  /** Reliability diagram data from `@cnn/calibration` (for the report). */
+  reliability?: unknown;
+  /** Reliability diagram as an SVG string (from `@cnn/calibration`). */
+  reliabilitySvg?: string;
+  /** Kept examples for the report grid. */
+  examples?: ExampleImage[];
+  /** Per-example probabilities `[n][numClasses]` (only with `keepPredictions`). */
+  probabilities?: number[][];
+  /** Per-example labels (only with `keepPredictions`). */
+  labels?: number[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Training
+// ---------------------------------------------------------------------------------------------
+
+/** Metric to pick the best model by (from the per-epoch evaluation). */
+export interface BestMetric {
+  /** e.g. 'accuracy', 'nll', 'ece', 'robust.worstCase', 'robust.pgd-20'. Default 'accuracy'. */
+  name: string;
+  /** 'max' (default for accuracies) or 'min' (losses, calibration errors). */
+  mode?: 'max' | 'min';
+}
+
+/** How progress is shown. 'auto': a live bar when stdout is a TTY, plain lines otherwise. */
+export type ProgressMode = 'auto' | 'bar' | 'log' | 'none';
+
+/** One optimisation step's record (JSONL `{"kind":"step",…}` every `logEverySteps`). */
+export interface StepRecord {
+  epoch: number;
+  /** Step within the epoch (0-based). */
+  step: number;
+  /** Global step (0-based). */
+  globalStep: number;
+  lr: number;
+  loss: number;
+  /** Training accuracy on the batch (against the hard labels; after mixing / attack). */
+  accuracy: number;
+  /** Global gradient norm before clipping. */
+  gradNorm: number;
+  batchSize: number;
+}
+
+/** One epoch's record (JSONL `{"kind":"epoch",…}`). */
+export interface EpochRecord {
+  epoch: number;
+  /** Mean training loss over the epoch's steps (weighted by batch size). */
+  trainLoss: number;
+  /** Training accuracy over the epoch. */
+  trainAccuracy: number;
+  /** Learning rate at the last step. */
+  lr: number;
+  /** Images per second over the epoch (training only). */
+  imagesPerSecond: number;
+  /** Wall seconds for the epoch (training + evaluation). */
+  seconds: number;
+  /** Per-epoch evaluation (when an eval loader is given). */
+  eval?: EvalResult;
+}
+
+export interface TrainHistory {
+  epochs: EpochRecord[];
+  /** Per-step loss/LR (downsampled every `logEverySteps`), for curves. */
+  steps: StepRecord[];
+  /** Final evaluation with the full `finalEvaluate` options (when an eval loader is given). */
+  final?: EvalResult;
+  /** Best epoch by `bestMetric` and its value. */
+  best?: { epoch: number; metric: string; value: number };
+  /** Where the run wrote its files (when `outDir` is set). */
+  files?: { outDir: string; checkpoint?: string; metrics?: string; report?: string; best?: string };
+  /** True when the run stopped early on SIGINT (after writing a checkpoint). */
+  interrupted?: boolean;
+  /** Epoch the run resumed from (when it resumed). */
+  resumedFrom?: { epoch: number; step: number };
+}
+
+export interface TrainOptions {
+  /** The model to train (mutated in place). */
+  model: TrainableModel;
+  /** Training batches per epoch: `(epoch) => loader`. See {@link EpochLoader}. */
+  trainLoader: EpochLoader;
+  /** Evaluation batches (built anew each time it is used). */
+  evalLoader?: () => BatchSource;
+  /** Number of epochs. */
+  epochs: number;
+  /**
+   * Steps per epoch, when the loader has no `length` (needed by per-iteration schedules).
+   * Default: `trainLoader(0).length`.
+   */
+  stepsPerEpoch?: number;
+  optimizer: OptimizerConfig;
+  schedule: ScheduleConfig;
+  /** Training mode, default standard. */
+  mode?: TrainingMode;
+  /** Label smoothing ε ∈ [0, 1): targets (1−ε)·onehot + ε/K. Default 0. */
+  labelSmoothing?: number;
+  /** Clip the global gradient ℓ2 norm to this value (default: no clipping). */
+  gradClipNorm?: number;
+  /** Number of classes (default: inferred from the first logits). */
+  numClasses?: number;
+  /** Seed of the trainer's RNG (mixup λ, attack starts). Default 0. */
+  seed?: number;
+  /**
+   * Directory for checkpoints (`checkpoints/`), `metrics.jsonl`, `report.html`, `best.safetensors`.
+   * Without it nothing is written.
+   */
+  outDir?: string;
+  /** Also checkpoint every N optimisation steps (default: only at epoch ends). */
+  checkpointEverySteps?: number;
+  /** Checkpoints to keep (older ones deleted), default 2. */
+  keepCheckpoints?: number;
+  /** Resume from `outDir`'s latest checkpoint if there is one. Default false. */
+  resume?: boolean;
+  /** Evaluate every N epochs (default 1) with `evaluate` options. */
+  evalEvery?: number;
+  /** Per-epoch evaluation options (default: clean only). */
+  evaluate?: EvaluateOptions;
+  /** Final evaluation options after the last epoch (default: `evaluate`). */
+  finalEvaluate?: EvaluateOptions;
+  /** Best-model tracking (needs an eval loader and `outDir`). Default accuracy/max. */
+  bestMetric?: BestMetric;
+  /** Progress display, default 'auto'. */
+  progress?: ProgressMode;
+  /** Record a step line in the JSONL / history every N steps, default 10. */
+  logEverySteps?: number;
+  /** Write `report.html` at the end (needs `outDir`), default true. */
+  report?: boolean;
+  /** Title of the report, default 'Training run'. */
+  title?: string;
+  /** Install a SIGINT handler that checkpoints then stops the run, default true when `outDir` is set. */
+  handleSigint?: boolean;
+  /** Free-form configuration recorded in checkpoints and the report (CLI flags, model name …). */
+  config?: Record<string, unknown>;
+  /** Called after every optimisation step. */
+  onStep?: (record: StepRecord) => void;
+  /** Called after every epoch. */
+  onEpoch?: (record: EpochRecord) => void;
+  /** Stop after this many global steps (testing / budgets), checkpointing first when `outDir` set. */
+  maxSteps?: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Report
+// ---------------------------------------------------------------------------------------------
+
+export interface ReportInput {
+  title?: string;
+  /** Free-form configuration shown as a table / JSON. */
+  config?: Record<string, unknown>;
+  /** Backend description (e.g. `backendInfo()` of `@cnn/backend`). */
+  backend?: unknown;
+  history?: TrainHistory;
+  /** Final evaluation (defaults to `history.final`). */
+  evaluation?: EvalResult;
+  /** Class names for captions (index → name). */
+  classNames?: string[];
+  /** Extra notes shown under the title. */
+  notes?: string[];
+}
