@@ -7,7 +7,10 @@
  */
 export { train } from './train.js';
 export { evaluate } from './evaluate.js';
-export { createOptimizer, isNoDecayParameter, SGD, Adam, type Optimizer, type OptimizerStateJson } from './optimizer.js';
+export { createOptimizer, type Optimizer, type OptimizerStateJson } from './optimizer.js';
+export { SGD } from './sgd.js';
+export { Adam } from './adam.js';
+export { isNoDecayParameter } from './param-groups.js';
 export { learningRateAt } from './schedule.js';
 export { softCrossEntropy, lossTargets } from './loss.js';
 export { clipByGlobalNorm } from './clip.js';
@@ -19,7 +22,9 @@ export {
   type LoadedCheckpoint,
 } from './checkpoint.js';
 export { renderReport, writeReport } from './report.js';
-export { encodePng } from './png.js';
+export { encodePng, pngDataUrl } from './png.js';
+export { lineChartSvg, type ChartSeries, type LineChartOptions } from './line-chart.js';
+export { writeFileAtomic } from './atomic-write.js';
 export type {
   TrainableModel,
   BatchSource,
