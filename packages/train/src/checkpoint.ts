@@ -1,23 +1,30 @@
-import type * as tf from '@tensorflow/tfjs-core';
-import type { TrainableModel } from './types.js';
+import * as tf from '@tensorflow/tfjs-core';
+import { mkdir, readFile, readdir, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeFileAtomic } from './atomic-write.js';
+import { decodeTensors, encodeTensors } from './tensor-file.js';
 import type { Optimizer, OptimizerStateJson } from './optimizer.js';
+import type { TrainableModel } from './types.js';
 
-/** The JSON state of a checkpoint (`state.json`). */
+/** The JSON state of a checkpoint (`ckpt-EEEEEE-SSSSSSSS.json`). */
 export interface CheckpointState {
   format: 'cnn-train-checkpoint';
   version: 1;
-  /** Epoch to continue from (0-based) and step within it: the next batch to train on. */
+  /** The next batch to train on: epoch (0-based) and step within it. */
   epoch: number;
   step: number;
+  /** Optimisation steps done so far. */
   globalStep: number;
-  /** State of the trainer's RNG (`Rng.getState()`). */
+  /** State of the trainer's RNG (`Rng.getState()` of `@cnn/backend`). */
   rng: number[];
   optimizer: OptimizerStateJson;
-  /** Training configuration (serialisable part of TrainOptions + user config). */
+  /** Training configuration (serialisable part of the options + user config). */
   config: Record<string, unknown>;
   /** Best metric so far. */
   best?: { epoch: number; metric: string; value: number };
-  /** Paths (relative to the checkpoint directory) of the weight and optimiser files. */
+  /** Anything else the trainer wants back on resume (history so far, …). */
+  extra?: Record<string, unknown>;
+  /** File names (in the checkpoint directory) of the weights and the optimiser tensors. */
   files: { model: string; optimizer: string };
   /** ISO time written. */
   time: string;
@@ -32,31 +39,145 @@ export interface SaveCheckpointInput {
   rng: number[];
   config: Record<string, unknown>;
   best?: CheckpointState['best'];
-  /** Checkpoints to keep, default 2. */
+  extra?: Record<string, unknown>;
+  /** Checkpoints to keep (older ones are deleted after the pointer moves), default 2. */
   keep?: number;
 }
 
-/**
- * Writes a checkpoint into `dir` — weights and optimiser tensors as safetensors, the state as
- * JSON, each atomically — then the `latest.json` pointer (atomically, last), so an interruption at
- * any moment leaves the previous or the new checkpoint complete. Returns the state path.
- */
-export async function saveCheckpoint(dir: string, input: SaveCheckpointInput): Promise<string> {
-  void dir;
-  void input;
-  throw new Error('saveCheckpoint: not implemented yet');
-}
-
-/** A loaded checkpoint: state plus tensors (caller disposes `model` and `optimizer` tensors). */
+/** A loaded checkpoint: state plus tensors (the caller disposes both tensor maps). */
 export interface LoadedCheckpoint {
   state: CheckpointState;
+  /** Path of the state JSON. */
   path: string;
   model: Record<string, tf.Tensor>;
   optimizer: Record<string, tf.Tensor>;
 }
 
-/** Reads the checkpoint `latest.json` points to in `dir`, or null when there is none. */
+const LATEST = 'latest.json';
+const STEM = /^ckpt-(\d+)-(\d+)\.json$/;
+
+/** The model's parameters and buffers by (PyTorch) name: what a checkpoint's weights file holds. */
+export function modelTensors(model: TrainableModel): Record<string, tf.Tensor> {
+  const out: Record<string, tf.Tensor> = {};
+  for (const [name, v] of [...model.namedParameters(), ...model.namedBuffers()]) {
+    if (out[name]) throw new Error(`model has two tensors named "${name}"`);
+    out[name] = v;
+  }
+  return out;
+}
+
+/** Encodes the model's parameters and buffers as safetensors bytes. */
+export function encodeModelWeights(model: TrainableModel): Uint8Array {
+  return encodeTensors(modelTensors(model), { format: 'pt' });
+}
+
+/**
+ * Copies `tensors` into the model's variables by name. Every parameter and buffer must be present
+ * with the same shape (a clear error otherwise, naming `source`). Does not dispose `tensors`.
+ */
+export function assignModelTensors(model: TrainableModel, tensors: Record<string, tf.Tensor>, source = 'checkpoint'): void {
+  const targets = modelTensors(model);
+  for (const [name, t] of Object.entries(targets)) {
+    const v = tensors[name];
+    if (!v) throw new Error(`${source}: missing tensor "${name}"`);
+    if (v.shape.join(',') !== t.shape.join(',')) throw new Error(`${source}: "${name}" has shape [${v.shape}], the model expects [${t.shape}]`);
+    if (!(t instanceof tf.Variable)) throw new Error(`${source}: model tensor "${name}" is not a tf.Variable and cannot be restored`);
+  }
+  for (const [name, t] of Object.entries(targets)) {
+    const v = tensors[name];
+    (t as tf.Variable).assign(v.dtype === t.dtype ? v : tf.cast(v, t.dtype));
+  }
+}
+
+const pad = (n: number, w: number): string => String(n).padStart(w, '0');
+
+/**
+ * Writes a checkpoint into `dir`: weights (`.model.safetensors`), optimiser tensors
+ * (`.optim.safetensors`) and the state (`.json`), each atomically (temp + fsync + rename), and then
+ * — last — the `latest.json` pointer, also atomically. A kill at any moment leaves `latest.json`
+ * naming a complete checkpoint (the previous or the new one). Older checkpoints beyond `keep` are
+ * deleted afterwards. Returns the state JSON's path. Creates no tensors.
+ */
+export async function saveCheckpoint(dir: string, input: SaveCheckpointInput): Promise<string> {
+  await mkdir(dir, { recursive: true });
+  const stem = `ckpt-${pad(input.epoch, 6)}-${pad(input.step, 8)}`;
+  const files = { model: `${stem}.model.safetensors`, optimizer: `${stem}.optim.safetensors` };
+  await writeFileAtomic(join(dir, files.model), encodeModelWeights(input.model));
+  await writeFileAtomic(join(dir, files.optimizer), encodeTensors(input.optimizer.stateTensors()));
+  const state: CheckpointState = {
+    format: 'cnn-train-checkpoint',
+    version: 1,
+    epoch: input.epoch,
+    step: input.step,
+    globalStep: input.globalStep,
+    rng: input.rng,
+    optimizer: input.optimizer.stateJson(),
+    config: input.config,
+    best: input.best,
+    extra: input.extra,
+    files,
+    time: new Date().toISOString(),
+  };
+  const statePath = join(dir, `${stem}.json`);
+  await writeFileAtomic(statePath, JSON.stringify(state));
+  await writeFileAtomic(join(dir, LATEST), JSON.stringify({ state: `${stem}.json`, epoch: input.epoch, step: input.step, globalStep: input.globalStep }));
+  await prune(dir, input.keep ?? 2, `${stem}.json`);
+  return statePath;
+}
+
+/** Deletes all but the newest `keep` checkpoints (never the current one) and stray temp files. */
+async function prune(dir: string, keep: number, current: string): Promise<void> {
+  const names = await readdir(dir);
+  const states = names.filter((n) => STEM.test(n)).sort();
+  const drop = states.slice(0, Math.max(0, states.length - Math.max(1, keep))).filter((n) => n !== current);
+  for (const s of drop) {
+    const stem = s.slice(0, -'.json'.length);
+    for (const f of [`${stem}.json`, `${stem}.model.safetensors`, `${stem}.optim.safetensors`]) {
+      await unlink(join(dir, f)).catch(() => undefined);
+    }
+  }
+  // Temp files of writes killed midway (never renamed) from other processes.
+  for (const n of names) {
+    if (/\.tmp-(\d+)-[0-9a-f]+$/.test(n) && !n.includes(`.tmp-${process.pid}-`)) await unlink(join(dir, n)).catch(() => undefined);
+  }
+}
+
+/**
+ * Reads the checkpoint `latest.json` points to in `dir`; null when `dir` has no `latest.json`.
+ * Corrupt or missing files raise a clear error naming the file.
+ */
 export async function loadLatestCheckpoint(dir: string): Promise<LoadedCheckpoint | null> {
-  void dir;
-  throw new Error('loadLatestCheckpoint: not implemented yet');
+  let pointer: { state: string };
+  try {
+    pointer = JSON.parse(await readFile(join(dir, LATEST), 'utf8'));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw new Error(`${join(dir, LATEST)}: unreadable checkpoint pointer (${(e as Error).message})`);
+  }
+  return loadCheckpoint(join(dir, pointer.state));
+}
+
+/** Reads one checkpoint from its state JSON path (tensors: caller disposes). */
+export async function loadCheckpoint(statePath: string): Promise<LoadedCheckpoint> {
+  let state: CheckpointState;
+  try {
+    state = JSON.parse(await readFile(statePath, 'utf8'));
+  } catch (e) {
+    throw new Error(`${statePath}: unreadable checkpoint state (${(e as Error).message})`);
+  }
+  if (state.format !== 'cnn-train-checkpoint' || state.version !== 1) {
+    throw new Error(`${statePath}: not a cnn-train checkpoint (format ${String(state.format)}, version ${String(state.version)})`);
+  }
+  const dir = statePath.slice(0, Math.max(statePath.lastIndexOf('/'), statePath.lastIndexOf('\\')) + 1) || '.';
+  const modelPath = join(dir, state.files.model);
+  const optimPath = join(dir, state.files.optimizer);
+  const model = decodeTensors(new Uint8Array(await readFile(modelPath)), modelPath);
+  let optimizer: Record<string, tf.Tensor>;
+  try {
+    optimizer = decodeTensors(new Uint8Array(await readFile(optimPath)), optimPath);
+  } catch (e) {
+    tf.dispose(Object.values(model));
+    throw e;
+  }
+  return { state, path: statePath, model, optimizer };
 }

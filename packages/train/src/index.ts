@@ -11,7 +11,7 @@ export { createOptimizer, type Optimizer, type OptimizerStateJson } from './opti
 export { SGD } from './sgd.js';
 export { Adam } from './adam.js';
 export { isNoDecayParameter } from './param-groups.js';
-export { learningRateAt } from './schedule.js';
+export { learningRateAt, learningRateForStep } from './schedule.js';
 export { softCrossEntropy, lossTargets } from './loss.js';
 export { clipByGlobalNorm } from './clip.js';
 export {

@@ -104,8 +104,8 @@ export type ScheduleConfig =
    */
   | { type: 'piecewise'; points: Array<[epoch: number, lr: number]> }
   /**
-   * One cycle / cyclic (Wong et al. 2020): linear 0 → `maxLr` at `peakFraction` (default 0.4, i.e.
-   * `epochs·2/5`) of the run, then linear → 0 at the end.
+   * One cycle / cyclic (Wong et al. 2020): linear 0 → `maxLr` at epoch `⌊2·epochs/5⌋` (as
+   * fast_adversarial; or `peakFraction·epochs`), then linear → 0 at the end.
    */
   | { type: 'onecycle'; maxLr: number; peakFraction?: number };
 
