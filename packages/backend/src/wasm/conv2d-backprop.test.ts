@@ -1,0 +1,109 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../init-backend.js';
+import { createRng } from '../rng.js';
+
+type Pad = 'same' | 'valid' | number[][];
+
+interface Case {
+  n: number;
+  h: number;
+  w: number;
+  ci: number;
+  co: number;
+  k: [number, number];
+  s: [number, number];
+  pad: Pad;
+}
+
+const cases: Case[] = [];
+for (const s of [1, 2] as const) {
+  for (const pad of ['same', 'valid', [[0, 0], [1, 1], [1, 1], [0, 0]], [[0, 0], [2, 0], [0, 1], [0, 0]]] as Pad[]) {
+    for (const [n, h, w] of [
+      [1, 7, 7],
+      [3, 8, 9],
+    ]) {
+      cases.push({ n, h, w, ci: 3, co: 5, k: [3, 3], s: [s, s], pad });
+    }
+  }
+}
+// Odd extras: 1×1 stride-2 projections, non-square kernels and strides, 5×5 at odd sizes,
+// explicit padding larger than the kernel needs (the negative-pad paths).
+cases.push({ n: 2, h: 9, w: 9, ci: 4, co: 6, k: [1, 1], s: [2, 2], pad: 'valid' });
+cases.push({ n: 2, h: 11, w: 6, ci: 2, co: 3, k: [3, 2], s: [2, 1], pad: 'same' });
+cases.push({ n: 1, h: 13, w: 13, ci: 3, co: 4, k: [5, 5], s: [2, 2], pad: 'same' });
+cases.push({ n: 2, h: 6, w: 5, ci: 3, co: 2, k: [2, 2], s: [1, 1], pad: [[0, 0], [3, 2], [2, 3], [0, 0]] });
+cases.push({ n: 2, h: 10, w: 10, ci: 3, co: 2, k: [3, 3], s: [3, 3], pad: 'valid' });
+cases.push({ n: 4, h: 16, w: 16, ci: 16, co: 32, k: [3, 3], s: [2, 2], pad: [[0, 0], [1, 1], [1, 1], [0, 0]] });
+
+function randomArray(size: number, seed: number): Float32Array {
+  const rng = createRng(seed);
+  return Float32Array.from({ length: size }, () => rng.normal());
+}
+
+function name(c: Case): string {
+  return `x=[${c.n},${c.h},${c.w},${c.ci}] k=${c.k.join('x')} co=${c.co} s=${c.s.join(',')} pad=${JSON.stringify(c.pad)}`;
+}
+
+/** Runs a kernel on `backend` with fresh inputs there; returns values and shape; disposes everything. */
+function run(backend: string, kernel: string, inputs: Record<string, [Float32Array, number[]]>, attrs: object) {
+  tf.setBackend(backend);
+  const before = tf.memory().numTensors;
+  const ins = Object.fromEntries(Object.entries(inputs).map(([k, [v, s]]) => [k, tf.tensor(v, s)]));
+  const out = tf.engine().runKernel(kernel, ins, attrs as tf.NamedAttrMap) as tf.Tensor;
+  const result = { values: out.dataSync() as Float32Array, shape: out.shape };
+  tf.dispose([out, ...Object.values(ins)]);
+  expect(tf.memory().numTensors).toBe(before);
+  return result;
+}
+
+function maxRelErr(a: Float32Array, b: Float32Array): number {
+  let diff = 0;
+  let scale = 0;
+  for (let i = 0; i < a.length; i++) {
+    diff = Math.max(diff, Math.abs(a[i] - b[i]));
+    scale = Math.max(scale, Math.abs(b[i]));
+  }
+  return diff / Math.max(scale, 1e-12);
+}
+
+describe('wasm convolution gradient kernels match cpu', () => {
+  beforeAll(async () => {
+    await initBackend('cpu');
+    await initBackend('wasm');
+  });
+
+  it.each(cases.map((c) => [name(c), c] as const))('Conv2DBackpropFilter %s', (_, c) => {
+    const info = tf.backend_util.computeConv2DInfo([c.n, c.h, c.w, c.ci], [...c.k, c.ci, c.co], c.s, 1, c.pad as 'same');
+    const dyShape = info.outShape;
+    const x: [Float32Array, number[]] = [randomArray(c.n * c.h * c.w * c.ci, 1), [c.n, c.h, c.w, c.ci]];
+    const dy: [Float32Array, number[]] = [randomArray(dyShape.reduce((a, b) => a * b, 1), 2), dyShape];
+    const attrs = { strides: c.s, pad: c.pad, dataFormat: 'NHWC', filterShape: [...c.k, c.ci, c.co] };
+    const want = run('cpu', 'Conv2DBackpropFilter', { x, dy }, attrs);
+    const got = run('wasm', 'Conv2DBackpropFilter', { x, dy }, attrs);
+    expect(got.shape, name(c)).toEqual(want.shape);
+    expect(maxRelErr(got.values, want.values), name(c)).toBeLessThan(1e-5);
+  });
+
+  it.each(cases.map((c) => [name(c), c] as const))('Conv2DBackpropInput %s', (_, c) => {
+    const info = tf.backend_util.computeConv2DInfo([c.n, c.h, c.w, c.ci], [...c.k, c.ci, c.co], c.s, 1, c.pad as 'same');
+    const dyShape = info.outShape;
+    const dy: [Float32Array, number[]] = [randomArray(dyShape.reduce((a, b) => a * b, 1), 3), dyShape];
+    const filter: [Float32Array, number[]] = [randomArray(c.k[0] * c.k[1] * c.ci * c.co, 4), [...c.k, c.ci, c.co]];
+    const attrs = { strides: c.s, pad: c.pad, dataFormat: 'NHWC', inputShape: [c.n, c.h, c.w, c.ci] };
+    const want = run('cpu', 'Conv2DBackpropInput', { dy, filter }, attrs);
+    const got = run('wasm', 'Conv2DBackpropInput', { dy, filter }, attrs);
+    expect(got.shape, name(c)).toEqual(want.shape);
+    expect(maxRelErr(got.values, want.values), name(c)).toBeLessThan(1e-5);
+  });
+
+  it('rejects a dy of the wrong shape with a clear error', () => {
+    tf.setBackend('wasm');
+    const x = tf.zeros([1, 5, 5, 2]);
+    const dy = tf.zeros([1, 4, 4, 3]);
+    expect(() =>
+      tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { strides: [1, 1], pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 2, 3] }),
+    ).toThrow(/dy has shape \[1,4,4,3\], expected \[1,5,5,3\]/);
+    tf.dispose([x, dy]);
+  });
+});
