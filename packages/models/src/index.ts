@@ -1,0 +1,50 @@
+/**
+ * @packageDocumentation
+ * ResNet, pre-activation ResNet, Wide ResNet and SE-ResNet on tfjs-core ops, with PyTorch names,
+ * PyTorch semantics (padding, BatchNorm) and safetensors weights that move both ways.
+ */
+export type {
+  ApplyOptions,
+  BlockType,
+  HeadOptions,
+  LoadStateDictOptions,
+  Model,
+  ModelConfig,
+  ModelOptions,
+  NamingScheme,
+  Normalization,
+  StemType,
+} from './types.js';
+export {
+  createModel,
+  getModelConfig,
+  listModels,
+  toClassifier,
+  CIFAR10_NORMALIZATION,
+  IMAGENET_NORMALIZATION,
+  type ModelName,
+  type ResNetName,
+  type CifarResNetName,
+  type PreActResNetName,
+  type SEResNetName,
+  type WideResNetName,
+} from './registry.js';
+export { createModelFromConfig, type CreateFromConfigOptions } from './model.js';
+export { countParameters } from './network.js';
+export { batchNorm, BN_EPS, BN_MOMENTUM, type BatchNormState } from './batch-norm.js';
+export {
+  encodeSafetensors,
+  decodeSafetensors,
+  type SafetensorsDtype,
+  type EncodeSafetensorsOptions,
+  type DecodedSafetensors,
+} from './safetensors.js';
+export {
+  weightsToBytes,
+  loadWeightsFromBytes,
+  type WeightsLayout,
+  type SaveWeightsOptions,
+  type LoadWeightsOptions,
+  type LoadedWeightsInfo,
+} from './weights.js';
+export { saveWeights, loadWeights, writeFileAtomic } from './weights-file.js';
