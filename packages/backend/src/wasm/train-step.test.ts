@@ -44,7 +44,7 @@ function loss(p: Record<string, tf.Variable>, x: tf.Tensor4D, labels: tf.Tensor1
   const optionA = tf.pad(tf.avgPool(h, 1, 2, 'same'), [[0, 0], [0, 0], [0, 0], [4, 4]]);
   const projection = tf.conv2d(h, p.proj as tf.Tensor4D, 2, 'same');
   let out = tf.relu(tf.addN([c2, optionA, projection]));
-  out = tf.dropout(out, 0.25, undefined, 7);
+  out = tf.dropout(out, 0.25, undefined, 7) as tf.Tensor4D;
   const features = tf.mean(out, [1, 2]) as tf.Tensor2D;
   const logits = tf.add(tf.matMul(features, p.fc as tf.Tensor2D), p.fcb);
   const target = tf.oneHot(labels, 5);
