@@ -21,7 +21,7 @@ describe('ensureGradients', () => {
     const x = tf.tensor4d([1, 2, 3, 4, 5, 6, 7, 8, 9], [1, 3, 3, 1]);
     const w = tf.tensor4d([1, 0, -1, 2], [2, 2, 1, 1]);
     // f(w) = sum(relu(conv(x, w))) → df/dw = sum over positions of the input patches
-    const g = tf.grad((ww: tf.Tensor4D) => tf.sum(tf.relu(tf.conv2d(x, ww, 1, "valid"))))(w);
+    const g = tf.grad((ww: tf.Tensor) => tf.sum(tf.relu(tf.conv2d(x, ww as tf.Tensor4D, 1, "valid"))))(w);
     // conv outputs: all positive? patch [1,2,4,5] · [1,0,-1,2] = 1-4+10 = 7 > 0 etc., so relu' = 1
     const patches = [
       [1, 2, 4, 5],
