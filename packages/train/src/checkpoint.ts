@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { mkdir, readFile, readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic-write.js';
-import { decodeTensors, encodeTensors } from './tensor-file.js';
+import { decodeSafetensors, encodeSafetensors, loadWeightsFromBytes, weightsToBytes, type Model } from '@cnn/models';
 import type { Optimizer, OptimizerStateJson } from './optimizer.js';
 import type { TrainableModel } from './types.js';
 
@@ -44,12 +44,15 @@ export interface SaveCheckpointInput {
   keep?: number;
 }
 
-/** A loaded checkpoint: state plus tensors (the caller disposes both tensor maps). */
+/** A loaded checkpoint: the state, the weights file's bytes and the optimiser tensors (caller disposes them). */
 export interface LoadedCheckpoint {
   state: CheckpointState;
   /** Path of the state JSON. */
   path: string;
-  model: Record<string, tf.Tensor>;
+  /** Safetensors bytes of the weights (restore with {@link restoreCheckpoint} or `loadWeightsFromBytes`). */
+  modelBytes: Uint8Array;
+  /** Path of the weights file. */
+  modelPath: string;
   optimizer: Record<string, tf.Tensor>;
 }
 
@@ -66,14 +69,10 @@ export function modelTensors(model: TrainableModel): Record<string, tf.Tensor> {
   return out;
 }
 
-/** Encodes the model's parameters and buffers as safetensors bytes. */
-export function encodeModelWeights(model: TrainableModel): Uint8Array {
-  return encodeTensors(modelTensors(model), { format: 'pt' });
-}
-
 /**
  * Copies `tensors` into the model's variables by name. Every parameter and buffer must be present
- * with the same shape (a clear error otherwise, naming `source`). Does not dispose `tensors`.
+ * with the same shape (a clear error otherwise, naming `source`). Nothing changes on error. Does not
+ * dispose `tensors`.
  */
 export function assignModelTensors(model: TrainableModel, tensors: Record<string, tf.Tensor>, source = 'checkpoint'): void {
   const targets = modelTensors(model);
@@ -85,7 +84,43 @@ export function assignModelTensors(model: TrainableModel, tensors: Record<string
   }
   for (const [name, t] of Object.entries(targets)) {
     const v = tensors[name];
-    (t as tf.Variable).assign(v.dtype === t.dtype ? v : tf.cast(v, t.dtype));
+    if (v.dtype === t.dtype) (t as tf.Variable).assign(v);
+    else tf.tidy(() => (t as tf.Variable).assign(tf.cast(v, t.dtype)));
+  }
+}
+
+/** True for a `Model` of `@cnn/models` (whose weight I/O knows the PyTorch layouts). */
+function isCnnModel(model: TrainableModel): model is TrainableModel & Model {
+  const m = model as Partial<Model>;
+  return typeof m.stateDict === 'function' && typeof m.loadStateDict === 'function' && typeof m.config === 'object' && m.config !== null;
+}
+
+/**
+ * The model's parameters and buffers as safetensors bytes. A `@cnn/models` Model is written by its
+ * `weightsToBytes` in PyTorch layout (loadable by `loadWeights` and by PyTorch's
+ * `load_state_dict`); any other {@link TrainableModel} in its own (TF.js) layout with
+ * `__metadata__.layout = 'tfjs'`.
+ */
+export function encodeModelWeights(model: TrainableModel): Uint8Array {
+  if (isCnnModel(model)) return weightsToBytes(model, { layout: 'pytorch' });
+  return encodeSafetensors(modelTensors(model), { format: 'pt', layout: 'tfjs' });
+}
+
+/** Restores {@link encodeModelWeights}' bytes into the model (everything must match by name and shape). */
+export function decodeModelWeights(model: TrainableModel, bytes: Uint8Array, source = 'weights'): void {
+  if (isCnnModel(model)) {
+    try {
+      loadWeightsFromBytes(model, bytes, { strict: true });
+    } catch (e) {
+      throw new Error(`${source}: ${(e as Error).message}`);
+    }
+    return;
+  }
+  const { tensors } = decodeSafetensors(bytes);
+  try {
+    assignModelTensors(model, tensors, source);
+  } finally {
+    tf.dispose(Object.values(tensors));
   }
 }
 
@@ -103,7 +138,7 @@ export async function saveCheckpoint(dir: string, input: SaveCheckpointInput): P
   const stem = `ckpt-${pad(input.epoch, 6)}-${pad(input.step, 8)}`;
   const files = { model: `${stem}.model.safetensors`, optimizer: `${stem}.optim.safetensors` };
   await writeFileAtomic(join(dir, files.model), encodeModelWeights(input.model));
-  await writeFileAtomic(join(dir, files.optimizer), encodeTensors(input.optimizer.stateTensors()));
+  await writeFileAtomic(join(dir, files.optimizer), encodeSafetensors(input.optimizer.stateTensors(), { format: 'cnn-train-optimizer' }));
   const state: CheckpointState = {
     format: 'cnn-train-checkpoint',
     version: 1,
@@ -171,13 +206,25 @@ export async function loadCheckpoint(statePath: string): Promise<LoadedCheckpoin
   const dir = statePath.slice(0, Math.max(statePath.lastIndexOf('/'), statePath.lastIndexOf('\\')) + 1) || '.';
   const modelPath = join(dir, state.files.model);
   const optimPath = join(dir, state.files.optimizer);
-  const model = decodeTensors(new Uint8Array(await readFile(modelPath)), modelPath);
+  const modelBytes = new Uint8Array(await readFile(modelPath));
   let optimizer: Record<string, tf.Tensor>;
   try {
-    optimizer = decodeTensors(new Uint8Array(await readFile(optimPath)), optimPath);
+    optimizer = decodeSafetensors(new Uint8Array(await readFile(optimPath))).tensors;
   } catch (e) {
-    tf.dispose(Object.values(model));
-    throw e;
+    throw new Error(`${optimPath}: ${(e as Error).message}`);
   }
-  return { state, path: statePath, model, optimizer };
+  return { state, path: statePath, modelBytes, modelPath, optimizer };
+}
+
+/**
+ * Restores a loaded checkpoint into a model and optimiser (weights, BN buffers, optimiser state)
+ * and disposes the checkpoint's tensors. Validates everything; throws naming the file on mismatch.
+ */
+export function restoreCheckpoint(ck: LoadedCheckpoint, model: TrainableModel, optimizer: Optimizer): void {
+  try {
+    decodeModelWeights(model, ck.modelBytes, ck.modelPath);
+    optimizer.loadState(ck.state.optimizer, ck.optimizer);
+  } finally {
+    tf.dispose(Object.values(ck.optimizer));
+  }
 }

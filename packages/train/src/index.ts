@@ -17,6 +17,10 @@ export { clipByGlobalNorm } from './clip.js';
 export {
   saveCheckpoint,
   loadLatestCheckpoint,
+  loadCheckpoint,
+  restoreCheckpoint,
+  encodeModelWeights,
+  decodeModelWeights,
   type CheckpointState,
   type SaveCheckpointInput,
   type LoadedCheckpoint,

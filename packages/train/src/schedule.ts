@@ -71,7 +71,7 @@ function warm(warmupEpochs: number | undefined, t: number, lr: number): number {
 }
 
 /** `np.interp`: piecewise linear through sorted points, constant beyond the ends. */
-function interp(t: number, points: Array<[number, number]>): number {
+function interp(t: number, points: ReadonlyArray<readonly [number, number]>): number {
   if (points.length === 0) throw new Error('piecewise schedule: needs at least one (epoch, lr) point');
   for (let i = 1; i < points.length; i++) {
     if (points[i][0] < points[i - 1][0]) throw new Error('piecewise schedule: points must be sorted by epoch');

@@ -95,14 +95,14 @@ export type ScheduleConfig =
   /** `lr · gamma^⌊epoch / stepSize⌋` (torch StepLR; `gamma` default 0.1). */
   | ({ type: 'step'; lr: number; stepSize: number; gamma?: number } & WarmupOption)
   /** `lr · gamma^(number of milestones ≤ epoch)` (torch MultiStepLR; `gamma` default 0.1). */
-  | ({ type: 'multistep'; lr: number; milestones: number[]; gamma?: number } & WarmupOption)
+  | ({ type: 'multistep'; lr: number; milestones: readonly number[]; gamma?: number } & WarmupOption)
   /** Cosine from `lr` to `minLr` (default 0) over the epochs after warm-up, per iteration. */
   | ({ type: 'cosine'; lr: number; minLr?: number } & WarmupOption)
   /**
    * Piecewise linear through `(epoch, lr)` points, per iteration (as fast_adversarial's
    * `np.interp`); held constant outside the points.
    */
-  | { type: 'piecewise'; points: Array<[epoch: number, lr: number]> }
+  | { type: 'piecewise'; points: ReadonlyArray<readonly [epoch: number, lr: number]> }
   /**
    * One cycle / cyclic (Wong et al. 2020): linear 0 → `maxLr` at epoch `⌊2·epochs/5⌋` (as
    * fast_adversarial; or `peakFraction·epochs`), then linear → 0 at the end.
