@@ -1,0 +1,159 @@
+import { join, resolve } from 'node:path';
+import type { AttackSpec, OptimizerConfig, ScheduleConfig, TrainingMode } from '@cnn/train';
+import type { AdvMode, BackendFlag, CliArgs, ProgressFlag, ScheduleName } from './args.js';
+import { CliError } from './cli-error.js';
+
+/**
+ * Defaults following the ImageNet recipes that are friendly to batch normalisation (He et al. 2016,
+ * Goyal et al. 2017, torchvision's reference): ResNet-50 with the ImageNet stem, SGD momentum 0.9,
+ * weight decay 1e-4, learning rate 0.1 per 256 images (scaled linearly with the batch size), 90
+ * epochs, ×0.1 every 30 epochs (or cosine); 224-pixel crops. Adversarial training at ε = 4/255
+ * (the usual ImageNet radius), evaluation under PGD-10 with step ε/4.
+ */
+export const DEFAULTS = {
+  model: 'resnet50',
+  epochs: 90,
+  batchSize: 256,
+  /** Learning rate for a batch of 256; the run uses `lrPer256 · batchSize / 256`. */
+  lrPer256: 0.1,
+  schedule: 'step' as ScheduleName,
+  stepEpochs: 30,
+  warmup: 0,
+  momentum: 0.9,
+  weightDecay: 1e-4,
+  imageSize: 224,
+  eps: 4 / 255,
+  pgdSteps: 7,
+  evalAttack: 'pgd-10',
+  /** Validation images attacked in the final evaluation. */
+  attackLimit: 500,
+};
+
+/** Fast adversarial training on ImageNet (Wong et al. 2020): FGSM-RS, cyclic LR, 15 epochs. */
+export const FGSM_RS_DEFAULTS = { epochs: 15, schedule: 'onecycle' as ScheduleName, lrPer256: 0.2 };
+
+export interface RunConfig {
+  /** ImageNet-style root with `train/<class>/*.jpg` and `val/<class>/*.jpg`. */
+  dataRoot: string;
+  trainDir: string;
+  valDir: string;
+  model: string;
+  imageSize: number;
+  /** Shorter side the validation images are resized to before the center crop (256 for 224). */
+  evalResize: number;
+  epochs: number;
+  batchSize: number;
+  optimizer: OptimizerConfig;
+  schedule: ScheduleConfig;
+  mode: TrainingMode;
+  labelSmoothing: number;
+  evalAttacks: AttackSpec[];
+  attackLimit: number;
+  trainLimit?: number;
+  testLimit?: number;
+  backend: BackendFlag;
+  seed: number;
+  outDir: string;
+  resume: boolean;
+  progress: ProgressFlag;
+  checkpointEvery?: number;
+}
+
+export interface ConfigContext {
+  cwd: string;
+  now: Date;
+}
+
+function scheduleConfig(name: ScheduleName, lr: number, epochs: number, warmup: number): ScheduleConfig {
+  const warm = warmup > 0 ? { warmupEpochs: warmup } : {};
+  switch (name) {
+    case 'cosine':
+      return { type: 'cosine', lr, ...warm };
+    case 'step':
+      // ×0.1 every 30 epochs of 90; shorter runs keep the same proportions.
+      return { type: 'step', lr, stepSize: Math.max(1, Math.round((epochs * DEFAULTS.stepEpochs) / DEFAULTS.epochs)), gamma: 0.1, ...warm };
+    case 'onecycle':
+      if (warmup > 0) throw new CliError('--warmup does not apply to --schedule onecycle (its first 40% is the warm-up)');
+      return { type: 'onecycle', maxLr: lr };
+    case 'constant':
+      return { type: 'constant', lr, ...warm };
+  }
+}
+
+function trainingMode(args: CliArgs, eps: number): TrainingMode {
+  if (args.mixup !== undefined) return { type: 'mixup', alpha: args.mixup };
+  if (args.cutmix !== undefined) return { type: 'cutmix', alpha: args.cutmix };
+  const adv: AdvMode | undefined = args.adv;
+  const clean = args.cleanFraction !== undefined ? { cleanFraction: args.cleanFraction } : {};
+  if (adv === 'pgd') return { type: 'pgd', eps, steps: args.steps ?? DEFAULTS.pgdSteps, stepSize: args.stepSize ?? eps / 4, ...clean };
+  if (adv === 'fgsm-rs') return { type: 'fgsm-rs', eps, stepSize: args.stepSize ?? 1.25 * eps, ...clean };
+  return { type: 'standard' };
+}
+
+function attackSpecs(args: CliArgs, eps: number): AttackSpec[] {
+  const flags = args.evalAttacks ?? [{ type: 'pgd' as const, steps: 10 }];
+  if (flags.length > 0 && eps === 0) throw new CliError('--eps 0 leaves nothing to attack: use --eval-attack none');
+  return flags.map((f) =>
+    f.type === 'pgd'
+      ? { name: `pgd-${f.steps}`, type: 'pgd', eps, steps: f.steps, stepSize: eps / 4, randomStart: true }
+      : { name: 'fgsm', type: 'fgsm', eps },
+  );
+}
+
+function timestamp(d: Date): string {
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}`;
+}
+
+/**
+ * Applies the defaults to the parsed flags. Precedence: an explicit flag, then the adversarial
+ * mode's defaults (FGSM-RS: one-cycle, 15 epochs), then the ImageNet defaults. The default
+ * learning rate scales with the batch size (0.1 per 256 images); an explicit `--lr` is used as is.
+ */
+export function resolveConfig(args: CliArgs, ctx: ConfigContext): RunConfig {
+  if (args.data === undefined) {
+    throw new CliError('--data DIR is required: an ImageNet-style folder with train/<class>/*.jpg and val/<class>/*.jpg');
+  }
+  if (args.resume && args.out === undefined) throw new CliError('--resume needs --out DIR: the directory of the run to continue');
+  const fgsm = args.adv === 'fgsm-rs';
+  const epochs = args.epochs ?? (fgsm ? FGSM_RS_DEFAULTS.epochs : DEFAULTS.epochs);
+  const batchSize = args.batchSize ?? DEFAULTS.batchSize;
+  const lr = args.lr ?? ((fgsm ? FGSM_RS_DEFAULTS.lrPer256 : DEFAULTS.lrPer256) * batchSize) / 256;
+  const scheduleName = args.schedule ?? (fgsm ? FGSM_RS_DEFAULTS.schedule : DEFAULTS.schedule);
+  const warmup = args.warmup ?? DEFAULTS.warmup;
+  if (warmup >= epochs && warmup > 0) throw new CliError(`--warmup ${warmup} must be shorter than --epochs ${epochs}`);
+  const eps = args.eps ?? DEFAULTS.eps;
+  const weightDecay = args.weightDecay ?? DEFAULTS.weightDecay;
+  const optimizer: OptimizerConfig =
+    args.optimizer === 'sgd'
+      ? { type: 'sgd', momentum: args.momentum ?? DEFAULTS.momentum, nesterov: args.nesterov, weightDecay }
+      : { type: args.optimizer, weightDecay };
+  const model = args.model ?? DEFAULTS.model;
+  const mode = trainingMode(args, eps);
+  const imageSize = args.imageSize ?? DEFAULTS.imageSize;
+  const dataRoot = resolve(ctx.cwd, args.data);
+  return {
+    dataRoot,
+    trainDir: join(dataRoot, 'train'),
+    valDir: join(dataRoot, 'val'),
+    model,
+    imageSize,
+    evalResize: Math.round((imageSize * 256) / 224),
+    epochs,
+    batchSize,
+    optimizer,
+    schedule: scheduleConfig(scheduleName, lr, epochs, warmup),
+    mode,
+    labelSmoothing: args.labelSmoothing ?? 0,
+    evalAttacks: attackSpecs(args, eps),
+    attackLimit: args.attackLimit ?? DEFAULTS.attackLimit,
+    ...(args.trainLimit !== undefined ? { trainLimit: args.trainLimit } : {}),
+    ...(args.testLimit !== undefined ? { testLimit: args.testLimit } : {}),
+    backend: args.backend,
+    seed: args.seed,
+    outDir: resolve(ctx.cwd, args.out ?? join('runs', `imagenet-${model}-${mode.type}-${timestamp(ctx.now)}`)),
+    resume: args.resume,
+    progress: args.progress,
+    ...(args.checkpointEvery !== undefined ? { checkpointEvery: args.checkpointEvery } : {}),
+  };
+}
