@@ -411,7 +411,7 @@ export async function orchestrate(argv: string[]): Promise<void> {
   ];
   const md = [...header, ...table(rows), ''].join('\n');
   process.stdout.write('\n' + md + '\n');
-  const outFile = args.out ?? join(pkgDir, 'results', `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.md`);
+  const outFile = args.out ?? join(pkgDir, 'bench-results', `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.md`);
   mkdirSync(dirname(outFile), { recursive: true });
   const tmp = `${outFile}.tmp-${process.pid}`;
   writeFileSync(tmp, md + '\n<!-- json\n' + JSON.stringify(rows) + '\n-->\n');

@@ -26,10 +26,12 @@ export interface BatchNormResult {
 
 /** Reference: differentiated op by op by tfjs' tape. */
 export function batchNormMoments(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D, eps = 1e-5): BatchNormResult {
-  const { mean, variance } = tf.moments(x, [0, 1, 2]);
-  const y = tf.batchNorm(x, mean, variance, beta, gamma, eps) as tf.Tensor4D;
-  // Running statistics must not be differentiated: give the caller detached copies.
-  return { y, mean: tf.keep(tf.clone(mean)) as tf.Tensor1D, variance: tf.keep(tf.clone(variance)) as tf.Tensor1D };
+  return tf.tidy(() => {
+    const { mean, variance } = tf.moments(x, [0, 1, 2]);
+    const y = tf.batchNorm(x, mean, variance, beta, gamma, eps) as tf.Tensor4D;
+    // Running statistics must not be differentiated: give the caller detached copies.
+    return { y, mean: tf.keep(tf.clone(mean)) as tf.Tensor1D, variance: tf.keep(tf.clone(variance)) as tf.Tensor1D };
+  });
 }
 
 /** One tape node with a closed-form gradient: few full-size ops forward and backward. */
