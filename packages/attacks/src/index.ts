@@ -1,0 +1,15 @@
+export { fgsm, type FgsmOptions } from './fgsm.js';
+export { fgsmRandomStart, type FgsmRandomStartOptions } from './fgsm-random-start.js';
+export { pgd, type PgdOptions } from './pgd.js';
+export { apgd, type ApgdOptions } from './apgd.js';
+export {
+  robustAccuracy,
+  type RobustAccuracyCounts,
+  type RobustAccuracyOptions,
+  type RobustAccuracyProgress,
+  type RobustAccuracyReport,
+} from './robust-accuracy.js';
+export { fromPredictModel, type FromPredictModelOptions, type PredictModel } from './from-predict-model.js';
+export { perExampleLoss } from './losses.js';
+export type { AttackFn, AttackLoss, AttackNorm, AttackResult, Bounds, CommonAttackOptions, LabelsInput } from './types.js';
+export type { Classifier, LabeledBatch } from '@cnn/backend';

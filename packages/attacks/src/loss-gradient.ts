@@ -1,0 +1,65 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Tensor1D, Tensor2D, Tensor4D } from '@tensorflow/tfjs-core';
+import type { Classifier } from '@cnn/backend';
+import { perExampleLoss } from './losses.js';
+import type { AttackLoss } from './types.js';
+
+export interface LossGradient {
+  /** d(Σᵢ lossᵢ / divisor)/dx, same shape as x. */
+  grad: Tensor4D;
+  /** The logits at x (so the caller knows predictions without another forward pass). */
+  logits: Tensor2D;
+}
+
+/**
+ * Gradient of the batch objective `Σᵢ lossᵢ / divisor` with respect to the *input* only (tf.grad
+ * on x: the classifier's weights are constants here and never change).
+ *
+ * `divisor` is the full batch size for torchattacks' mean cross-entropy even when x is a subset of
+ * the batch (early stop), so every example's gradient is the same as in the full batch.
+ * `check(logits)` runs on the logits before the loss (shape/label checks). The caller disposes
+ * both results.
+ */
+export function lossGradient(
+  classifier: Classifier,
+  x: Tensor4D,
+  classes: Tensor1D,
+  loss: AttackLoss,
+  targeted: boolean,
+  divisor: number,
+  check: (logits: Tensor2D) => void,
+): LossGradient {
+  let logits: Tensor2D | undefined;
+  const f = (xi: tf.Tensor): tf.Scalar => {
+    const z = classifier(xi as Tensor4D);
+    check(z);
+    // Kept past tf.grad's scope; the caller disposes it.
+    logits = tf.keep(z);
+    return tf.div(tf.sum(perExampleLoss(z, classes, loss, targeted)), divisor);
+  };
+  let grad: Tensor4D;
+  try {
+    grad = tf.grad(f)(x) as Tensor4D;
+  } catch (error) {
+    logits?.dispose();
+    throw error;
+  }
+  return { grad, logits: logits as Tensor2D };
+}
+
+/** Checks the classifier's output: rank-2 float logits with one row per image. */
+export function checkLogitsShape(fn: string, logits: unknown, batch: number): asserts logits is Tensor2D {
+  if (!(logits instanceof tf.Tensor)) throw new TypeError(`${fn}: the classifier must return a tf.Tensor2D of logits, got ${typeof logits}`);
+  if (logits.rank !== 2 || logits.shape[0] !== batch) {
+    throw new Error(`${fn}: the classifier must return logits [${batch}, numClasses] for ${batch} images, got shape [${logits.shape.join(', ')}]`);
+  }
+  if (logits.shape[1] < 2) throw new Error(`${fn}: the classifier returned ${logits.shape[1]} class(es); attacks need at least 2`);
+}
+
+/** Top-1 class per row, read to the host. */
+export async function argmaxHost(logits: Tensor2D): Promise<Int32Array> {
+  const a = tf.argMax(logits, 1);
+  const v = (await a.data()) as Int32Array;
+  a.dispose();
+  return v;
+}

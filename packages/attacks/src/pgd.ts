@@ -1,0 +1,211 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Tensor1D, Tensor4D } from '@tensorflow/tfjs-core';
+import { ensureGradients, type Classifier } from '@cnn/backend';
+import { argmaxHost, lossGradient } from './loss-gradient.js';
+import { perExampleLoss } from './losses.js';
+import { normalizeL2, projectL2, projectLinf, uniformL2Delta, uniformLinfDelta } from './perturbation.js';
+import { classTensor, prepare, successOf, type Prepared } from './prepare.js';
+import { range, replaceRows, takeRows } from './rows.js';
+import { checkCount, checkInitialDelta, checkNonNegative } from './validate.js';
+import type { AttackLoss, AttackNorm, AttackResult, CommonAttackOptions, LabelsInput } from './types.js';
+
+export interface PgdOptions extends CommonAttackOptions {
+  /** Threat model; default `'linf'` (torchattacks `PGD`); `'l2'` is torchattacks `PGDL2`. */
+  norm?: AttackNorm;
+  /** Radius of the ball in pixel units (L∞: per pixel, e.g. 8/255; L2: over the whole image, e.g. 0.5). */
+  eps: number;
+  /** Step size in pixel units; default ε/4 for L∞ and ε/5 for L2 (torchattacks' defaults 2/255 at 8/255, 0.2 at 1.0). */
+  stepSize?: number;
+  /** Number of gradient steps; default 10. */
+  steps?: number;
+  /** Start from a random point of the ball (uniform per pixel for L∞, torchattacks' radial draw for L2); default true. */
+  randomStart?: boolean;
+  /**
+   * Independent runs; per example the worst case is kept: a successful run beats an unsuccessful
+   * one, otherwise the higher final loss wins. Default 1. Needs `randomStart` when > 1.
+   */
+  restarts?: number;
+  /** Target class per image: the attack becomes targeted (success = top-1 is the target). */
+  targets?: LabelsInput;
+  /** `'ce'` (mean cross-entropy, default) or `'margin'` (Carlini–Wagner margin on logits). */
+  loss?: AttackLoss;
+  /**
+   * Stop updating an example as soon as an iterate fools the classifier (it keeps that iterate).
+   * Examples never fooled follow exactly the same iterates as without early stop (their gradients
+   * do not depend on other rows), so only fooled examples differ: they keep the first fooling
+   * iterate instead of the last one. Saves the work of fooled rows. Default false.
+   */
+  earlyStop?: boolean;
+  /**
+   * Start perturbation to use instead of a random draw (same shape as images; clipped into
+   * bounds as the random start is). Lets a reference run with a known start be reproduced.
+   * Only with `restarts` = 1.
+   */
+  initialDelta?: Tensor4D;
+}
+
+interface RunResult {
+  adv: Tensor4D;
+  success: boolean[];
+  loss: Float32Array;
+}
+
+/**
+ * Projected gradient descent (Madry et al. 2018), as torchattacks 3.5's `PGD` (`norm: 'linf'`) and
+ * `PGDL2` (`norm: 'l2'`) when configured alike:
+ *
+ * - L∞ step `x' = x_t + α·sign(g)` (sign(0) = 0), then `δ = clip(x' − x, −ε, ε)`, `x_{t+1} = clip(x + δ, low, high)`.
+ * - L2 step `x' = x_t + α·g/(‖g‖₂ + 1e-10)` per example, then `δ ·= min(1, ε/‖δ‖₂)`, clip to bounds.
+ * - g is the gradient of the batch mean of the loss (sign and L2 direction do not depend on the
+ *   1/N, so rows are independent).
+ * - The last iterate is returned (unless `earlyStop` / `restarts` pick another per example).
+ *
+ * Random starts come from `seed` (default 0) or `rng`, drawn on the host: same seed, same start on
+ * every backend. Inputs are neither modified nor disposed; the caller disposes `adversarial`.
+ */
+export async function pgd(classifier: Classifier, images: Tensor4D, labels: LabelsInput, options: PgdOptions): Promise<AttackResult> {
+  const fn = 'pgd';
+  ensureGradients();
+  const norm = options?.norm ?? 'linf';
+  if (norm !== 'linf' && norm !== 'l2') throw new Error(`${fn}: norm must be 'linf' or 'l2', got ${String(norm)}`);
+  const eps = checkNonNegative(fn, 'eps', options?.eps);
+  const alpha = checkNonNegative(fn, 'stepSize', options.stepSize ?? (norm === 'linf' ? eps / 4 : eps / 5));
+  const steps = checkCount(fn, 'steps', options.steps ?? 10, 0);
+  const restarts = checkCount(fn, 'restarts', options.restarts ?? 1, 1);
+  const randomStart = options.randomStart ?? true;
+  const loss = options.loss ?? 'ce';
+  if (loss !== 'ce' && loss !== 'margin') throw new Error(`${fn}: loss must be 'ce' or 'margin', got ${String(loss)}`);
+  const earlyStop = options.earlyStop ?? false;
+  checkInitialDelta(fn, options.initialDelta, images);
+  if (options.initialDelta && restarts > 1) throw new Error(`${fn}: initialDelta fixes the start, so restarts must be 1 (got ${restarts})`);
+  if (restarts > 1 && !randomStart && !options.initialDelta) {
+    throw new Error(`${fn}: restarts = ${restarts} without randomStart would repeat the same deterministic run`);
+  }
+  const p = await prepare(fn, images, labels, options);
+  const cfg: RunConfig = { norm, eps, alpha, steps, loss, earlyStop, randomStart, initialDelta: options.initialDelta };
+
+  let best = await runOnce(classifier, images, range(p.batch), p, cfg);
+  try {
+    for (let r = 1; r < restarts; r++) {
+      // With early stop, fooled examples are final: only the others are attacked again.
+      const rows = earlyStop ? range(p.batch).filter((i) => !best.success[i]) : range(p.batch);
+      if (rows.length === 0) break;
+      const x = takeRows(images, rows);
+      let run: RunResult;
+      try {
+        run = await runOnce(classifier, x, rows, p, cfg);
+      } finally {
+        if (x !== images) x.dispose();
+      }
+      const replace = Array.from(rows, (row, j) => {
+        const ns = run.success[j];
+        const os = best.success[row];
+        return (ns && !os) || (ns === os && run.loss[j] > best.loss[row]);
+      });
+      const adv = replaceRows(best.adv, rows, run.adv, replace);
+      run.adv.dispose();
+      best.adv.dispose();
+      rows.forEach((row, j) => {
+        if (replace[j]) {
+          best.success[row] = run.success[j];
+          best.loss[row] = run.loss[j];
+        }
+      });
+      best = { ...best, adv };
+    }
+  } catch (error) {
+    best.adv.dispose();
+    throw error;
+  }
+  return { adversarial: best.adv, success: best.success };
+}
+
+interface RunConfig {
+  norm: AttackNorm;
+  eps: number;
+  alpha: number;
+  steps: number;
+  loss: AttackLoss;
+  earlyStop: boolean;
+  randomStart: boolean;
+  initialDelta?: Tensor4D;
+}
+
+/** One PGD run on the rows `rows` of the batch (`x` holds exactly those rows). */
+async function runOnce(classifier: Classifier, x: Tensor4D, rows: Int32Array, p: Prepared, c: RunConfig): Promise<RunResult> {
+  const n = rows.length;
+  const classes = classTensor(p.classes, rows);
+  let adv: Tensor4D = tf.tidy(() => {
+    if (c.initialDelta) return tf.clipByValue(tf.add(x, c.initialDelta), p.low, p.high) as Tensor4D;
+    if (!c.randomStart) return tf.clone(x);
+    const delta = c.norm === 'linf' ? uniformLinfDelta(x.shape, c.eps, p.rng) : uniformL2Delta(x.shape, c.eps, p.rng);
+    return tf.clipByValue(tf.add(x, delta), p.low, p.high) as Tensor4D;
+  });
+  const step = (xs: Tensor4D, a: Tensor4D, g: Tensor4D): Tensor4D =>
+    tf.tidy(() =>
+      c.norm === 'linf'
+        ? projectLinf(xs, tf.add(a, tf.mul(c.alpha, tf.sign(g))) as Tensor4D, c.eps, p.low, p.high)
+        : projectL2(xs, tf.add(a, tf.mul(c.alpha, normalizeL2(g))) as Tensor4D, c.eps, p.low, p.high),
+    );
+  // Positions (within this run) still being updated under early stop.
+  let active = range(n);
+  try {
+    for (let s = 0; s < c.steps && active.length > 0; s++) {
+      const xa = takeRows(x, active);
+      const aa = takeRows(adv, active);
+      const ca = active.length === n ? classes : takeRows(classes, active);
+      try {
+        const { grad, logits } = lossGradient(classifier, aa, ca, c.loss, p.targeted, p.batch, (z) => p.checkLogits(z, active.length));
+        let next: Tensor4D | undefined;
+        try {
+          if (!c.earlyStop) {
+            next = step(xa, aa, grad);
+          } else {
+            const fooled = successOf(await argmaxHost(logits), p, Int32Array.from(active, (i) => rows[i]));
+            const keep = range(active.length).filter((j) => !fooled[j]);
+            if (keep.length === active.length) {
+              next = step(xa, aa, grad);
+            } else if (keep.length === 0) {
+              active = new Int32Array(0);
+            } else {
+              const xk = takeRows(xa, keep);
+              const ak = takeRows(aa, keep);
+              const gk = takeRows(grad, keep);
+              next = step(xk, ak, gk);
+              [xk, ak, gk].forEach((t) => t !== xa && t !== aa && t !== grad && t.dispose());
+              active = keep.map((j) => active[j]);
+            }
+          }
+        } finally {
+          grad.dispose();
+          logits.dispose();
+        }
+        if (next) {
+          const updated = active.length === n ? next : replaceRows(adv, active, next);
+          if (updated !== next) next.dispose();
+          adv.dispose();
+          adv = updated;
+        }
+      } finally {
+        if (xa !== x) xa.dispose();
+        if (aa !== adv) aa.dispose();
+        if (ca !== classes) ca.dispose();
+      }
+    }
+    const logits = tf.tidy(() => {
+      const z = classifier(adv);
+      p.checkLogits(z, n);
+      return z;
+    });
+    const lossT = perExampleLoss(logits, classes, c.loss, p.targeted) as Tensor1D;
+    const [pred, lossV] = await Promise.all([argmaxHost(logits), lossT.data() as Promise<Float32Array>]);
+    logits.dispose();
+    lossT.dispose();
+    return { adv, success: successOf(pred, p, rows), loss: lossV };
+  } catch (error) {
+    adv.dispose();
+    throw error;
+  } finally {
+    classes.dispose();
+  }
+}

@@ -1,0 +1,48 @@
+import type { Rng } from '@cnn/backend';
+import type { Tensor1D, Tensor4D } from '@tensorflow/tfjs-core';
+import type { Classifier } from '@cnn/backend';
+
+/** Integer class indices, one per image: an int32 (or integer-valued) tensor, an array or an Int32Array. */
+export type LabelsInput = Tensor1D | readonly number[] | Int32Array;
+
+/** The valid pixel range `[low, high]`; the attacks clip every output to it. Default `[0, 1]`. */
+export type Bounds = readonly [number, number];
+
+/**
+ * What every attack returns. The caller owns (and must dispose) `adversarial`.
+ */
+export interface AttackResult {
+  /** float32 NHWC, same shape as the input images, inside `bounds`. */
+  adversarial: Tensor4D;
+  /**
+   * Per example: the classifier's top-1 on `adversarial` is not the label (untargeted), or is the
+   * target (targeted).
+   */
+  success: boolean[];
+}
+
+/**
+ * The shape of an attack as {@link robustAccuracy} calls it; make one by closing over options,
+ * e.g. `(c, x, y) => pgd(c, x, y, { eps: 8 / 255 })`. It must not dispose `images` or `labels`.
+ */
+export type AttackFn = (classifier: Classifier, images: Tensor4D, labels: LabelsInput) => Promise<AttackResult> | AttackResult;
+
+/** Options every attack shares. */
+export interface CommonAttackOptions {
+  /** Valid input range, in pixel units; default `[0, 1]`. Inputs outside it are an error. */
+  bounds?: Bounds;
+  /**
+   * Seed for the random start (ignored when the attack draws nothing). Default 0, so runs are
+   * reproducible unless asked otherwise. Draws come from `createRng` on the host, so the same seed
+   * gives the same start on every backend.
+   */
+  seed?: number;
+  /** A generator to draw from instead of `seed` (advanced: it is advanced by the draws). */
+  rng?: Rng;
+}
+
+/** Loss the iterative attacks ascend. */
+export type AttackLoss = 'ce' | 'margin';
+
+/** Norm of the threat model. */
+export type AttackNorm = 'linf' | 'l2';
