@@ -1,0 +1,31 @@
+export type { Dataset, Sample } from './dataset.js';
+export {
+  CIFAR_SOURCES,
+  CifarDataset,
+  loadCifar,
+  parseCifarBatch,
+  type CifarRecords,
+  type CifarSplit,
+  type CifarVariant,
+  type LoadCifarOptions,
+} from './cifar.js';
+export { CIFAR10_CLASSES, CIFAR100_COARSE_CLASSES, CIFAR100_FINE_CLASSES } from './cifar-names.js';
+export { ImageFolderDataset, loadImageFolder, DEFAULT_IMAGE_EXTENSIONS, type LoadImageFolderOptions } from './image-folder.js';
+export { decodeImage, randomResizedCropBox, resizeCenterCropGeometry, type CropBox, type DecodedImage, type DecodeSpec } from './image-decode.js';
+export {
+  toFloat,
+  randomCropFlip,
+  cifarTrainTransform,
+  BYTE_TO_UNIT,
+  type BatchTransform,
+  type HostBatch,
+  type RandomCropFlipOptions,
+  type SampleTransform,
+  type Transform,
+} from './transform.js';
+export { mixup, cutmix, ensureTargets, type MixOptions } from './mixup.js';
+export { loader, type Loader, type LoaderOptions } from './loader.js';
+export { downloadFile, type DownloadOptions } from './download.js';
+export { readTar, readTarGz, extractTarEntries, extractTarGz, safeMemberPath, TarError, type TarEntry, type ExtractOptions } from './tar.js';
+export { fileMd5 } from './file-md5.js';
+export { writeFileAtomic } from './atomic-write.js';

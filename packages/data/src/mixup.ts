@@ -1,0 +1,123 @@
+import type { Rng } from '@cnn/backend';
+import type { BatchTransform, HostBatch } from './transform.js';
+
+/** One-hot targets for `labels` when the batch has none yet. */
+export function ensureTargets(batch: HostBatch): Float32Array {
+  if (batch.targets) return batch.targets;
+  const t = new Float32Array(batch.batchSize * batch.numClasses);
+  for (let i = 0; i < batch.batchSize; i++) {
+    const y = batch.labels[i];
+    if (y < 0 || y >= batch.numClasses) throw new RangeError(`label ${y} of example ${i} is outside [0, ${batch.numClasses})`);
+    t[i * batch.numClasses + y] = 1;
+  }
+  return t;
+}
+
+function mixTargets(t: Float32Array, perm: Int32Array, lam: number, k: number): Float32Array {
+  const out = new Float32Array(t.length);
+  const n = perm.length;
+  for (let i = 0; i < n; i++) {
+    const a = i * k;
+    const b = perm[i] * k;
+    for (let c = 0; c < k; c++) out[a + c] = lam * t[a + c] + (1 - lam) * t[b + c];
+  }
+  return out;
+}
+
+export interface MixOptions {
+  /** Beta(α, α) concentration (default 1: λ uniform). */
+  alpha?: number;
+  /** Probability of mixing a batch (default 1). Unmixed batches still get (one-hot) targets. */
+  p?: number;
+}
+
+function checkMix(name: string, alpha: number, p: number): void {
+  if (!(alpha > 0)) throw new RangeError(`${name}: alpha must be > 0, got ${alpha}`);
+  if (!(p >= 0 && p <= 1)) throw new RangeError(`${name}: p must be in [0, 1], got ${p}`);
+}
+
+/**
+ * mixup (Zhang et al. 2018) as a batch transform: λ ~ Beta(α, α) once per batch, partners from a
+ * random permutation π of the batch, `x̃ᵢ = λ·xᵢ + (1−λ)·x_π(i)`, `ỹᵢ = λ·yᵢ + (1−λ)·y_π(i)` as
+ * soft targets (rows sum to 1). `labels` keep the unmixed classes. Draws: apply?, λ, π.
+ */
+export function mixup(options: MixOptions = {}): BatchTransform & { lastLambda: number } {
+  const alpha = options.alpha ?? 1;
+  const p = options.p ?? 1;
+  checkMix('mixup', alpha, p);
+  const self = {
+    kind: 'batch' as const,
+    lastLambda: 1,
+    apply(batch: HostBatch, rng: Rng): HostBatch {
+      const targets = ensureTargets(batch);
+      if (p < 1 && rng.uniform() >= p) {
+        self.lastLambda = 1;
+        return { ...batch, targets };
+      }
+      const lam = rng.beta(alpha, alpha);
+      const perm = rng.permutation(batch.batchSize);
+      const d = batch.height * batch.width * 3;
+      const x = batch.images;
+      const out = new Float32Array(x.length);
+      const mu = 1 - lam;
+      for (let i = 0; i < batch.batchSize; i++) {
+        const a = i * d;
+        const b = perm[i] * d;
+        for (let j = 0; j < d; j++) out[a + j] = lam * x[a + j] + mu * x[b + j];
+      }
+      self.lastLambda = lam;
+      return { ...batch, images: out, targets: mixTargets(targets, perm, lam, batch.numClasses) };
+    },
+  };
+  return self;
+}
+
+/**
+ * CutMix (Yun et al. 2019) as a batch transform: λ ~ Beta(α, α); a box of side ratio √(1−λ)
+ * centred at a uniform pixel (clipped at the border) is pasted from partner π(i); targets are mixed
+ * with the box's actual area share, `λ' = 1 − area / (H·W)`. Draws: apply?, λ, π, centre row, centre column.
+ */
+export function cutmix(options: MixOptions = {}): BatchTransform & { lastLambda: number } {
+  const alpha = options.alpha ?? 1;
+  const p = options.p ?? 1;
+  checkMix('cutmix', alpha, p);
+  const self = {
+    kind: 'batch' as const,
+    lastLambda: 1,
+    apply(batch: HostBatch, rng: Rng): HostBatch {
+      const targets = ensureTargets(batch);
+      if (p < 1 && rng.uniform() >= p) {
+        self.lastLambda = 1;
+        return { ...batch, targets };
+      }
+      const { height: H, width: W } = batch;
+      const lam = rng.beta(alpha, alpha);
+      const perm = rng.permutation(batch.batchSize);
+      const ratio = Math.sqrt(1 - lam);
+      const ch = Math.floor(H * ratio);
+      const cw = Math.floor(W * ratio);
+      const cy = rng.int(H);
+      const cx = rng.int(W);
+      const y0 = Math.max(0, cy - Math.floor(ch / 2));
+      const y1 = Math.min(H, cy + Math.floor(ch / 2));
+      const x0 = Math.max(0, cx - Math.floor(cw / 2));
+      const x1 = Math.min(W, cx + Math.floor(cw / 2));
+      const x = batch.images;
+      const out = x.slice();
+      const d = H * W * 3;
+      for (let i = 0; i < batch.batchSize; i++) {
+        const a = i * d;
+        const b = perm[i] * d;
+        for (let y = y0; y < y1; y++) {
+          const rs = (y * W + x0) * 3;
+          const re = (y * W + x1) * 3;
+          out.set(x.subarray(b + rs, b + re), a + rs);
+        }
+      }
+      const lamAdj = 1 - ((y1 - y0) * (x1 - x0)) / (H * W);
+      self.lastLambda = lamAdj;
+      return { ...batch, images: out, targets: mixTargets(targets, perm, lamAdj, batch.numClasses) };
+    },
+  };
+  return self;
+}
