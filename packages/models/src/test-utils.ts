@@ -1,0 +1,54 @@
+/* Helpers shared by this package's tests (not exported from the package). */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs-core';
+import { initBackend, type BackendName } from '@cnn/backend';
+
+/** Absolute path of a file in packages/models/fixtures. */
+export function fixturePath(name: string): string {
+  return fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));
+}
+
+export function readFixture(name: string): Uint8Array {
+  const b = readFileSync(fixturePath(name));
+  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+}
+
+/**
+ * Which of the given backends start here; the reason for those that do not. Leaves the last
+ * successfully started backend active.
+ */
+export async function probeBackends(names: BackendName[]): Promise<Map<BackendName, string | null>> {
+  process.env.TF_CPP_MIN_LOG_LEVEL ??= '3';
+  const result = new Map<BackendName, string | null>();
+  for (const name of names) {
+    try {
+      await initBackend(name);
+      result.set(name, null);
+    } catch (error) {
+      const reason = (error as Error).message.split('\n')[0];
+      console.warn(`[models tests] skipping backend ${name}: ${reason}`);
+      result.set(name, reason);
+    }
+  }
+  return result;
+}
+
+/** Mean softmax cross-entropy of logits [N, C] with int labels [N] (PyTorch's F.cross_entropy). */
+export function crossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Scalar {
+  return tf.tidy(() => {
+    const logp = tf.logSoftmax(logits);
+    const onehot = tf.oneHot(tf.cast(labels, 'int32'), logits.shape[1]);
+    return tf.neg(tf.mean(tf.sum(tf.mul(logp, onehot), 1))) as tf.Scalar;
+  });
+}
+
+/** max |a − b| (both read back), with a shape check. */
+export function maxAbsDiff(a: tf.Tensor, b: tf.Tensor): number {
+  if (!tf.util.arraysEqual(a.shape, b.shape)) throw new Error(`shape [${a.shape}] vs [${b.shape}]`);
+  const x = a.dataSync();
+  const y = b.dataSync();
+  let m = 0;
+  for (let i = 0; i < x.length; i++) m = Math.max(m, Math.abs((x[i] as number) - (y[i] as number)));
+  return m;
+}
