@@ -1,29 +1,53 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { wasmState } from './wasm/wasm-state.js';
 
 export interface BackendInfo {
+  /** tfjs' name of the active backend: 'tensorflow', 'wasm', 'cpu', … */
   backend: string;
+  /** tfjs-core version. */
   tfjsVersion: string;
-  /** wasm: threads in use; tensorflow: intra-op threads when known; otherwise 1. */
+  /**
+   * Compute threads: wasm — XNNPACK threads in use; tensorflow — TensorFlow's intra-op pool size
+   * when known (`TF_NUM_INTRAOP_THREADS`), else null (TensorFlow picks one per core); cpu — 1.
+   */
   threads: number | null;
-  /** wasm: whether the SIMD build is used. */
+  /** wasm: whether the SIMD build runs; null for other backends. */
   simd: boolean | null;
-  /** e.g. libtensorflow version for tfjs-node. */
+  /** tensorflow: libtensorflow version (e.g. "2.21.0"); null otherwise. */
+  tensorflowVersion: string | null;
+  /** One human line: e.g. "wasm 4.22.0, threaded-simd module, 2 threads, SIMD". */
   details: string;
 }
 
-/** What is running: printed by the trainers and benchmarks. */
+/** What is running, for logs and benchmark reports (printed by the trainers). */
 export function backendInfo(): BackendInfo {
   const backend = tf.getBackend();
   let threads: number | null = null;
   let simd: boolean | null = null;
-  let details = '';
+  let tensorflowVersion: string | null = null;
+  let details = `${backend}, tfjs-core ${tf.version_core}`;
   if (backend === 'wasm') {
-    // Filled in by the wasm setup (threads, SIMD) once it owns the module.
+    const state = wasmState.current;
+    if (state) {
+      try {
+        threads = state.actualThreads();
+      } catch {
+        threads = state.threads;
+      }
+      simd = state.simd;
+      details += `, ${state.module} module, ${threads} thread${threads === 1 ? '' : 's'}${simd ? ', SIMD' : ''}`;
+      if (state.note) details += ` (${state.note})`;
+    } else {
+      details += ' (started outside @cnn/backend: threads/SIMD unknown)';
+    }
   } else if (backend === 'tensorflow') {
     const binding = (tf.backend() as unknown as { binding?: { TF_Version?: string } }).binding;
-    details = binding?.TF_Version ? `libtensorflow ${binding.TF_Version}` : '';
+    tensorflowVersion = binding?.TF_Version ?? null;
+    const intra = typeof process !== 'undefined' ? Number(process.env?.TF_NUM_INTRAOP_THREADS) : NaN;
+    threads = Number.isInteger(intra) && intra > 0 ? intra : null;
+    details += `, libtensorflow ${tensorflowVersion ?? 'unknown'}${threads ? `, ${threads} intra-op threads` : ''}`;
   } else if (backend === 'cpu') {
     threads = 1;
   }
-  return { backend, tfjsVersion: tf.version_core, threads, simd, details };
+  return { backend, tfjsVersion: tf.version_core, threads, simd, tensorflowVersion, details };
 }

@@ -1,5 +1,11 @@
 export type { Classifier, LabeledBatch } from './types.js';
 export { createRng, type Rng } from './rng.js';
 export { ensureGradients } from './gradients.js';
-export { initBackend, type BackendChoice, type BackendName, type BackendPreference } from './init-backend.js';
+export {
+  initBackend,
+  type BackendChoice,
+  type BackendName,
+  type BackendPreference,
+  type InitBackendOptions,
+} from './init-backend.js';
 export { backendInfo, type BackendInfo } from './backend-info.js';

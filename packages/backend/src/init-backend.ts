@@ -29,8 +29,17 @@ function isBackendPreference(v: string): v is BackendPreference {
   return v === 'auto' || (BACKEND_ORDER as string[]).includes(v);
 }
 
+/** Options of {@link initBackend}. */
+export interface InitBackendOptions {
+  /**
+   * wasm only: XNNPACK threads (1–8). Default: env `CNN_WASM_THREADS`, else the number of logical
+   * CPUs. Only the first start of wasm in a process counts.
+   */
+  wasmThreads?: number;
+}
+
 /** Loads a backend's package and registers it with tfjs; throws when it is not installed. */
-async function load(name: BackendName): Promise<string> {
+async function load(name: BackendName, options: InitBackendOptions): Promise<string> {
   switch (name) {
     case 'tensorflow-gpu':
       await import('@tensorflow/tfjs-node-gpu' as string);
@@ -40,7 +49,7 @@ async function load(name: BackendName): Promise<string> {
       return 'tensorflow';
     case 'wasm': {
       const { setupWasm } = await import('./wasm/setup-wasm.js');
-      await setupWasm();
+      await setupWasm({ threads: options.wasmThreads });
       return 'wasm';
     }
     case 'cpu':
@@ -63,7 +72,7 @@ function describe(error: unknown): string {
  * with an error that says how to install it. Also registers the gradients and, on `wasm`, the
  * kernels tfjs lacks for training.
  */
-export async function initBackend(preference?: BackendPreference): Promise<BackendChoice> {
+export async function initBackend(preference?: BackendPreference, options: InitBackendOptions = {}): Promise<BackendChoice> {
   let requested: BackendPreference = preference ?? 'auto';
   const fromEnv = typeof process !== 'undefined' ? process.env?.CNN_BACKEND : undefined;
   if (requested === 'auto' && fromEnv) {
@@ -81,7 +90,7 @@ export async function initBackend(preference?: BackendPreference): Promise<Backe
   const skipped: string[] = [];
   for (const name of candidates) {
     try {
-      const tfjsName = await load(name);
+      const tfjsName = await load(name, options);
       const ok = await tf.setBackend(tfjsName);
       if (!ok) throw new Error(`tf.setBackend('${tfjsName}') returned false`);
       await tf.ready();

@@ -1,22 +1,77 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input.js';
-
-let done = false;
+import { isNode, registerThreadedWasm } from './threaded-module.js';
+import { wasmState, type WasmState } from './wasm-state.js';
 
 /** The kernels we add to (or replace in) tfjs-backend-wasm 4.22 so that it trains well. */
 export const wasmTrainingKernels: tf.KernelConfig[] = [conv2DBackpropFilterConfig, conv2DBackpropInputConfig];
 
+export interface WasmOptions {
+  /**
+   * XNNPACK threads. Default: env `CNN_WASM_THREADS`, else the number of logical CPUs (at most 8,
+   * tfjs' pool size). 1 loads tfjs' own single-threaded module.
+   */
+  threads?: number;
+}
+
+let setup: Promise<WasmState> | null = null;
+
+/** `options.threads`, else env `CNN_WASM_THREADS`, else the logical CPU count (≤ 8). */
+async function chooseThreads(options: WasmOptions): Promise<number> {
+  const fromEnv = isNode() ? process.env.CNN_WASM_THREADS : undefined;
+  let threads: number;
+  if (options.threads != null) threads = options.threads;
+  else if (fromEnv != null && fromEnv !== '') threads = Number(fromEnv);
+  else if (isNode()) threads = Math.min(8, (await import('node:os')).cpus().length);
+  else threads = Math.min(8, typeof navigator !== 'undefined' ? navigator.hardwareConcurrency || 1 : 1);
+  if (!Number.isInteger(threads) || threads < 1 || threads > 8) {
+    const source = options.threads != null ? 'wasm threads' : `CNN_WASM_THREADS="${fromEnv}"`;
+    throw new Error(`${source}: must be an integer in [1, 8], got ${threads}`);
+  }
+  return threads;
+}
+
 /**
- * Registers the wasm backend (tfjs-backend-wasm registers itself on import) and the kernels it
- * lacks for training. Idempotent.
+ * Registers the wasm backend (threaded in Node when more than one thread is wanted) and the
+ * kernels it lacks for training. Does not start it (`tf.setBackend('wasm')` does). Idempotent:
+ * options only count on the first call.
  */
-export async function setupWasm(): Promise<void> {
-  if (done) return;
-  await import('@tensorflow/tfjs-backend-wasm');
+export function setupWasm(options: WasmOptions = {}): Promise<WasmState> {
+  setup ??= doSetup(options).catch((error: unknown) => {
+    setup = null;
+    throw error;
+  });
+  return setup;
+}
+
+async function doSetup(options: WasmOptions): Promise<WasmState> {
+  const wasmPackage = await import('@tensorflow/tfjs-backend-wasm');
+  const pkg = ('BackendWasm' in wasmPackage ? wasmPackage : (wasmPackage as { default: typeof wasmPackage }).default) as typeof wasmPackage;
   for (const config of wasmTrainingKernels) {
     if (tf.getKernel(config.kernelName, 'wasm') != null) tf.unregisterKernel(config.kernelName, 'wasm');
     tf.registerKernel(config);
   }
-  done = true;
+  let threads = await chooseThreads(options);
+  const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
+  let note = '';
+  if (threads > 1 && isNode() && simd) {
+    try {
+      await registerThreadedWasm(threads, pkg as unknown as Parameters<typeof registerThreadedWasm>[1]);
+      const state: WasmState = { threads, simd: true, module: 'threaded-simd', note: '', actualThreads: () => pkg.getThreadsCount() };
+      wasmState.current = state;
+      return state;
+    } catch (error) {
+      note = `threads unavailable (${error instanceof Error ? error.message : String(error)}); using 1`;
+    }
+  } else if (threads > 1 && isNode()) {
+    note = 'no wasm SIMD support; using 1 thread';
+  } else if (!isNode()) {
+    // In browsers tfjs itself picks the threaded module when cross-origin isolated.
+    pkg.setThreadsCount(threads);
+  }
+  if (isNode()) threads = 1;
+  const state: WasmState = { threads, simd, module: simd ? 'simd' : 'plain', note, actualThreads: () => pkg.getThreadsCount() };
+  wasmState.current = state;
+  return state;
 }

@@ -1,0 +1,15 @@
+/** What the wasm setup chose, for {@link backendInfo}. */
+export interface WasmState {
+  /** XNNPACK threads (1 when single-threaded). */
+  threads: number;
+  /** Whether the SIMD build runs. */
+  simd: boolean;
+  /** Which Emscripten module: 'threaded-simd' (ours, Node), or tfjs' own choice. */
+  module: 'threaded-simd' | 'simd' | 'plain';
+  /** Why threads are not used, when they are not. */
+  note: string;
+  /** XNNPACK's own count once the backend runs (throws before). */
+  actualThreads: () => number;
+}
+
+export const wasmState: { current: WasmState | null } = { current: null };
