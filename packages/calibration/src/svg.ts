@@ -120,7 +120,9 @@ export function renderReliabilityDiagramSvg(diagram: ReliabilityDiagram, options
     out.push(`<text x="${f(sx(0) - 6)}" y="${f(hy(1) + 10)}" text-anchor="end" font-size="10">${(100 * maxFrac).toFixed(0)}%</text>`);
     out.push(`<text x="${f(sx(0) - 6)}" y="${f(hy(0))}" text-anchor="end" font-size="10">0%</text>`);
     out.push(`<text transform="translate(${left - 42}, ${f(h0 + histH / 2)}) rotate(-90)" text-anchor="middle" font-size="11">Share</text>`);
-    out.push(`<text x="${f(sx(1) - 4)}" y="${f(hy(1) + 12)}" text-anchor="end" font-size="10" fill="#555">histogram of confidences · dashed: mean confidence</text>`);
+    // Top-left: for top-label diagrams the low-confidence bins are (nearly) empty.
+    out.push(`<text x="${f(sx(0) + 4)}" y="${f(hy(1) + 12)}" font-size="10" fill="#555">histogram of confidences</text>`);
+    out.push(`<text x="${f(sx(0) + 4)}" y="${f(hy(1) + 24)}" font-size="10" fill="#555">dashed: mean confidence</text>`);
   }
   out.push(`<text x="${f(left + plotW / 2)}" y="${f(xTitleY)}" text-anchor="middle" font-size="13">Confidence</text>`);
   out.push('</svg>');
