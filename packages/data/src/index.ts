@@ -23,7 +23,8 @@ export {
   type SampleTransform,
   type Transform,
 } from './transform.js';
-export { mixup, cutmix, ensureTargets, type MixOptions } from './mixup.js';
+export { mixup, ensureTargets, type MixOptions } from './mixup.js';
+export { cutmix } from './cutmix.js';
 export { loader, type Loader, type LoaderOptions } from './loader.js';
 export { downloadFile, type DownloadOptions } from './download.js';
 export { readTar, readTarGz, extractTarEntries, extractTarGz, safeMemberPath, TarError, type TarEntry, type ExtractOptions } from './tar.js';

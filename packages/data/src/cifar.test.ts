@@ -1,0 +1,148 @@
+import { createRng } from '@cnn/backend';
+import { existsSync, mkdirSync, mkdtempSync, promises as fsp, readFileSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { CIFAR100_COARSE_CLASSES, CIFAR100_FINE_CLASSES } from './cifar-names.js';
+import { loadCifar, parseCifarBatch } from './cifar.js';
+import { fakeCifarBytes } from './testing/fake-cifar.js';
+import { makeTarGz } from './testing/tar-writer.js';
+
+// The shared data sits at <repo>/../shared/data; this file is <repo>/packages/data/src/cifar.test.ts.
+const REAL = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../shared/data/cifar-10-batches-bin');
+const haveReal = existsSync(path.join(REAL, 'test_batch.bin'));
+if (!haveReal) console.warn(`real CIFAR-10 not found at ${REAL}: skipping the real-bytes tests`);
+
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'cnn-data-cifar-'));
+afterAll(() => fsp.rm(tmp, { recursive: true, force: true }));
+
+describe.skipIf(!haveReal)('real CIFAR-10 bytes (../shared/data)', () => {
+  it('test batch: shape, label histogram, known pixels read independently from the raw file', async () => {
+    const ds = await loadCifar({ root: path.dirname(REAL), split: 'test' });
+    expect(ds.length).toBe(10000);
+    expect(ds.images.length).toBe(10000 * 32 * 32 * 3);
+    expect(ds.classNames[0]).toBe('airplane');
+    expect(ds.classNames[9]).toBe('truck');
+    const raw = readFileSync(path.join(REAL, 'test_batch.bin'));
+    const hist = new Array(10).fill(0);
+    for (let r = 0; r < 10000; r++) hist[raw[r * 3073]]++;
+    const got = new Array(10).fill(0);
+    for (let i = 0; i < ds.length; i++) got[ds.get(i).label]++;
+    expect(got).toEqual(hist);
+    expect(hist).toEqual(new Array(10).fill(1000)); // the official test set is balanced
+    const rng = createRng(7);
+    for (let k = 0; k < 20; k++) {
+      const i = rng.int(10000);
+      const y = rng.int(32);
+      const x = rng.int(32);
+      const s = ds.get(i);
+      expect([s.height, s.width, s.image.length]).toEqual([32, 32, 3072]);
+      for (let c = 0; c < 3; c++) expect(s.image[(y * 32 + x) * 3 + c]).toBe(raw[i * 3073 + 1 + c * 1024 + y * 32 + x]);
+    }
+  });
+
+  it('train split with only data_batch_1 present reads that subset; explicit files work', async () => {
+    const ds = await loadCifar({ root: REAL, split: 'train' });
+    expect(ds.length).toBe(10000);
+    expect(ds.files).toEqual([path.join(REAL, 'data_batch_1.bin')]);
+    const both = await loadCifar({ root: REAL, files: ['data_batch_1.bin', 'test_batch.bin'] });
+    expect(both.length).toBe(20000);
+    expect(both.get(10000).label).toBe(readFileSync(path.join(REAL, 'test_batch.bin'))[0]);
+    await expect(loadCifar({ root: REAL, files: ['data_batch_2.bin'] })).rejects.toThrow(/data_batch_2\.bin not found/);
+  });
+});
+
+describe('CIFAR-100 (built in the test)', () => {
+  it('reads coarse and fine labels, names from the meta files or built in', async () => {
+    const dir = path.join(tmp, 'c100', 'cifar-100-binary');
+    mkdirSync(dir, { recursive: true });
+    const bytes = fakeCifarBytes('cifar100', 37, 3);
+    writeFileSync(path.join(dir, 'train.bin'), bytes);
+    writeFileSync(path.join(dir, 'fine_label_names.txt'), `${CIFAR100_FINE_CLASSES.join('\n')}\n\n`);
+    const fine = await loadCifar({ root: path.join(tmp, 'c100'), variant: 'cifar100' });
+    const coarse = await loadCifar({ root: dir, variant: 'cifar100', labelType: 'coarse' });
+    expect(fine.length).toBe(37);
+    expect(fine.classNames).toEqual(CIFAR100_FINE_CLASSES);
+    expect(coarse.classNames).toEqual(CIFAR100_COARSE_CLASSES);
+    for (let i = 0; i < 37; i++) {
+      expect(fine.get(i).label).toBe(bytes[i * 3074 + 1]);
+      expect(coarse.get(i).label).toBe(bytes[i * 3074]);
+      expect(fine.coarseLabels![i]).toBe(bytes[i * 3074]);
+      expect(fine.get(i).image[3 * 33 + 2]).toBe(bytes[i * 3074 + 2 + 2048 + 33]); // pixel (1,1) blue
+    }
+    await expect(loadCifar({ root: dir, variant: 'cifar100', split: 'test' })).rejects.toThrow(/no test batch file found.*test\.bin/);
+  });
+
+  it('reads straight from a .tar.gz in the official layout', async () => {
+    const c10 = fakeCifarBytes('cifar10', 5, 11);
+    const archive = path.join(tmp, 'arch', 'cifar-10-binary.tar.gz');
+    mkdirSync(path.dirname(archive), { recursive: true });
+    writeFileSync(
+      archive,
+      makeTarGz([
+        { name: 'cifar-10-batches-bin/', type: 'directory' },
+        { name: 'cifar-10-batches-bin/data_batch_3.bin', data: c10 },
+        { name: 'cifar-10-batches-bin/batches.meta.txt', data: 'a\nb\nc\nd\ne\nf\ng\nh\ni\nj\n' },
+      ]),
+    );
+    for (const root of [archive, path.dirname(archive)]) {
+      const ds = await loadCifar({ root });
+      expect(ds.length).toBe(5);
+      expect(ds.classNames.join('')).toBe('abcdefghij');
+      expect(ds.files[0]).toBe(`${archive}:cifar-10-batches-bin/data_batch_3.bin`);
+      expect(ds.get(4).label).toBe(c10[4 * 3073]);
+    }
+  });
+});
+
+describe('bad input', () => {
+  it('names the file and the problem', async () => {
+    const dir = path.join(tmp, 'bad', 'cifar-10-batches-bin');
+    mkdirSync(dir, { recursive: true });
+    const good = fakeCifarBytes('cifar10', 3, 5);
+    writeFileSync(path.join(dir, 'data_batch_1.bin'), good.subarray(0, good.length - 100));
+    await expect(loadCifar({ root: dir })).rejects.toThrow(/data_batch_1\.bin: size 9119 bytes is not a multiple of the 3073-byte CIFAR-10 record/);
+    const badLabel = good.slice();
+    badLabel[3073] = 12;
+    writeFileSync(path.join(dir, 'data_batch_1.bin'), badLabel);
+    await expect(loadCifar({ root: dir })).rejects.toThrow(/data_batch_1\.bin: record 1 \(byte 3073\) has label 12, expected 0\.\.9/);
+    writeFileSync(path.join(dir, 'data_batch_1.bin'), good);
+    writeFileSync(path.join(dir, 'batches.meta.txt'), 'only\nthree\nnames\n');
+    await expect(loadCifar({ root: dir })).rejects.toThrow(/batches\.meta\.txt: expected 10 class names, found 3/);
+    await expect(loadCifar({ root: path.join(tmp, 'nope') })).rejects.toThrow(/directory .*nope does not exist\. Put the official archive/);
+    mkdirSync(path.join(tmp, 'empty'));
+    await expect(loadCifar({ root: path.join(tmp, 'empty') })).rejects.toThrow(/no batch files found under .*empty.*cifar-10-binary\.tar\.gz/);
+  });
+
+  it('fuzz (seeded, bounded): malformed batch bytes parse consistently or throw naming the file', () => {
+    const rng = createRng(99);
+    let ok = 0;
+    let bad = 0;
+    for (let c = 0; c < 200; c++) {
+      const variant = rng.int(2) === 0 ? 'cifar10' : 'cifar100';
+      const rec = variant === 'cifar10' ? 3073 : 3074;
+      let bytes = fakeCifarBytes(variant, 1 + rng.int(3), c);
+      const mode = rng.int(3);
+      if (mode === 0) bytes = bytes.subarray(0, rng.int(bytes.length + 1));
+      else if (mode === 1) bytes[rec * rng.int(bytes.length / rec)] = rng.int(256);
+      else {
+        const extra = new Uint8Array(bytes.length + 1 + rng.int(rec));
+        extra.set(bytes);
+        bytes = extra;
+      }
+      try {
+        const r = parseCifarBatch(bytes, variant, `fuzz-${c}.bin`);
+        expect(r.count * rec).toBe(bytes.length);
+        expect(r.images.length).toBe(r.count * 3072);
+        expect(Math.max(...r.labels)).toBeLessThan(variant === 'cifar10' ? 10 : 100);
+        ok++;
+      } catch (err) {
+        expect((err as Error).message).toMatch(new RegExp(`^fuzz-${c}\\.bin: (empty|size|record)`));
+        bad++;
+      }
+    }
+    expect(ok).toBeGreaterThan(0);
+    expect(bad).toBeGreaterThan(0);
+  });
+});
