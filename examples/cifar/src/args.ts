@@ -27,6 +27,10 @@ export type EvalAttackFlag = { type: 'pgd'; steps: number } | { type: 'fgsm' };
 export interface CliArgs {
   help: boolean;
   model?: string;
+  /** Stage widths overriding the registry's (small models for tests and quick experiments). */
+  widths?: number[];
+  /** Blocks per stage overriding the registry's. */
+  depths?: number[];
   data?: string;
   download: boolean;
   dataset: DatasetName;
@@ -67,6 +71,8 @@ export interface CliArgs {
 const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
   model: { type: 'string' },
+  widths: { type: 'string' },
+  depths: { type: 'string' },
   data: { type: 'string' },
   download: { type: 'boolean' },
   dataset: { type: 'string' },
@@ -107,6 +113,12 @@ function oneOf<T extends string>(value: string | undefined, allowed: readonly T[
   return value as T;
 }
 
+/** Parses a comma-separated list of positive integers (`--widths 8,16,32`). */
+function intList(text: string | undefined, flag: string): number[] | undefined {
+  if (text === undefined) return undefined;
+  return text.split(',').map((part) => parseBoundedNumber(part, flag, { min: 1, max: 100_000, integer: true }));
+}
+
 const positiveInt = (v: string | undefined, flag: string) =>
   v === undefined ? undefined : parseBoundedNumber(v, flag, { min: 1, integer: true });
 
@@ -141,6 +153,8 @@ export function parseCliArgs(argv: string[]): CliArgs {
   const args: CliArgs = {
     help: b('help'),
     model: s('model'),
+    widths: intList(s('widths'), '--widths'),
+    depths: intList(s('depths'), '--depths'),
     data: s('data'),
     download: b('download'),
     dataset: oneOf(s('dataset'), DATASETS, '--dataset') ?? 'cifar10',

@@ -53,6 +53,8 @@ export interface RunConfig {
   dataRoot: string;
   download: boolean;
   model: string;
+  /** Registry overrides for the model (`--widths`, `--depths`). */
+  modelOverrides: { widths?: number[]; depths?: number[] };
   epochs: number;
   batchSize: number;
   optimizer: OptimizerConfig;
@@ -178,6 +180,7 @@ export function resolveConfig(args: CliArgs, ctx: ConfigContext): RunConfig {
     dataRoot: offline ? ctx.sampleRoot : resolve(ctx.cwd, args.data ?? 'data'),
     download: args.download,
     model,
+    modelOverrides: { ...(args.widths ? { widths: args.widths } : {}), ...(args.depths ? { depths: args.depths } : {}) },
     epochs,
     batchSize: args.batchSize ?? (offline ? OFFLINE_DEFAULTS.batchSize : FULL_DEFAULTS.batchSize),
     optimizer,

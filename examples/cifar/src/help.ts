@@ -23,6 +23,8 @@ Data:
 Model and optimisation (full-run default / offline-sample default):
   --model NAME          any @cnn/models registry name, e.g. resnet20, resnet18, preact_resnet18,
                         wrn_28_10, se_resnet18                              (default ${F.model} / ${O.model})
+  --widths LIST         stage widths overriding the model's, e.g. 8,16,32 (tiny models for tests)
+  --depths LIST         blocks per stage overriding the model's, e.g. 1,1,1
   --epochs N            training epochs                                    (default ${F.epochs} / ${O.epochs}; fgsm-rs ${FGSM_RS_DEFAULTS.epochs})
   --batch-size N        images per step                                    (default ${F.batchSize} / ${O.batchSize})
   --lr X                peak learning rate                                 (default ${F.lr}; fgsm-rs ${FGSM_RS_DEFAULTS.lr})

@@ -43,7 +43,7 @@ export async function main(argv: string[]): Promise<number> {
   // Loaded only now so that --help and usage errors never start TF.js.
   const { runCifar } = await import('./run.js');
   try {
-    return await runCifar(config);
+    return await runCifar(config, argv);
   } catch (error) {
     if (error instanceof CliError) {
       process.stderr.write(`${NAME}: error: ${error.message}\n`);
