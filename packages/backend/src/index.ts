@@ -9,3 +9,4 @@ export {
   type InitBackendOptions,
 } from './init-backend.js';
 export { backendInfo, type BackendInfo } from './backend-info.js';
+export { availableBackends, type BackendAvailability } from './available-backends.js';

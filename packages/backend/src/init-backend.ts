@@ -1,33 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ensureGradients } from './gradients.js';
+import { BACKEND_ORDER, INSTALL_HINT, firstLine, isBackendPreference, loadBackend } from './backend-loader.js';
 
-/** The backends this project can run on, fastest first. */
-export type BackendName = 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
-export type BackendPreference = 'auto' | BackendName;
+import type { BackendName, BackendPreference } from './backend-loader.js';
 
-export interface BackendChoice {
-  /** What was asked for (after reading `CNN_BACKEND` when the argument was omitted or 'auto'). */
-  requested: BackendPreference;
-  /** Which backend is now active. */
-  backend: BackendName;
-  /** tfjs' own name of the active backend (`tensorflow` for both tfjs-node flavours). */
-  tfjsBackend: string;
-  /** Why this one: e.g. "@tensorflow/tfjs-node not installed; using wasm". */
-  reason: string;
-}
-
-const BACKEND_ORDER: BackendName[] = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
-
-const INSTALL_HINT: Record<BackendName, string> = {
-  'tensorflow-gpu': 'npm install @tensorflow/tfjs-node-gpu@4.22.0 (needs CUDA; its install downloads libtensorflow)',
-  tensorflow: 'npm install @tensorflow/tfjs-node@4.22.0 (its install downloads libtensorflow)',
-  wasm: 'npm install @tensorflow/tfjs-backend-wasm@4.22.0',
-  cpu: 'npm install @tensorflow/tfjs-backend-cpu@4.22.0',
-};
-
-function isBackendPreference(v: string): v is BackendPreference {
-  return v === 'auto' || (BACKEND_ORDER as string[]).includes(v);
-}
+export type { BackendName, BackendPreference } from './backend-loader.js';
 
 /** Options of {@link initBackend}. */
 export interface InitBackendOptions {
@@ -38,29 +15,15 @@ export interface InitBackendOptions {
   wasmThreads?: number;
 }
 
-/** Loads a backend's package and registers it with tfjs; throws when it is not installed. */
-async function load(name: BackendName, options: InitBackendOptions): Promise<string> {
-  switch (name) {
-    case 'tensorflow-gpu':
-      await import('@tensorflow/tfjs-node-gpu' as string);
-      return 'tensorflow';
-    case 'tensorflow':
-      await import('@tensorflow/tfjs-node' as string);
-      return 'tensorflow';
-    case 'wasm': {
-      const { setupWasm } = await import('./wasm/setup-wasm.js');
-      await setupWasm({ threads: options.wasmThreads });
-      return 'wasm';
-    }
-    case 'cpu':
-      await import('@tensorflow/tfjs-backend-cpu');
-      return 'cpu';
-  }
-}
-
-function describe(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return message.split('\n')[0];
+export interface BackendChoice {
+  /** What was asked for (after reading `CNN_BACKEND` when the argument was omitted or 'auto'). */
+  requested: BackendPreference;
+  /** Which backend is now active. */
+  backend: BackendName;
+  /** tfjs' own name of the active backend (`tensorflow` for both tfjs-node flavours). */
+  tfjsBackend: string;
+  /** Why this one: e.g. "@tensorflow/tfjs-node not installed; using wasm". */
+  reason: string;
 }
 
 /**
@@ -90,7 +53,7 @@ export async function initBackend(preference?: BackendPreference, options: InitB
   const skipped: string[] = [];
   for (const name of candidates) {
     try {
-      const tfjsName = await load(name, options);
+      const tfjsName = await loadBackend(name, { wasmThreads: options.wasmThreads });
       const ok = await tf.setBackend(tfjsName);
       if (!ok) throw new Error(`tf.setBackend('${tfjsName}') returned false`);
       await tf.ready();
@@ -103,9 +66,9 @@ export async function initBackend(preference?: BackendPreference, options: InitB
       return { requested, backend: name, tfjsBackend: tf.getBackend(), reason };
     } catch (error) {
       if (requested !== 'auto') {
-        throw new Error(`Backend "${name}" could not be started: ${describe(error)}. Install it with: ${INSTALL_HINT[name]}`);
+        throw new Error(`Backend "${name}" could not be started: ${firstLine(error)}. Install it with: ${INSTALL_HINT[name]}`);
       }
-      skipped.push(`${name} unavailable (${describe(error)})`);
+      skipped.push(`${name} unavailable (${firstLine(error)})`);
     }
   }
   throw new Error(`No TF.js backend could be started: ${skipped.join('; ')}`);
