@@ -158,7 +158,9 @@ export function resolveConfig(args: CliArgs, ctx: ConfigContext): RunConfig {
   const epochs = args.epochs ?? (offline ? OFFLINE_DEFAULTS.epochs : fgsm ? FGSM_RS_DEFAULTS.epochs : FULL_DEFAULTS.epochs);
   const lr = args.lr ?? (fgsm ? FGSM_RS_DEFAULTS.lr : offline ? OFFLINE_DEFAULTS.lr : FULL_DEFAULTS.lr);
   const scheduleName = args.schedule ?? (fgsm ? FGSM_RS_DEFAULTS.schedule : FULL_DEFAULTS.schedule);
-  const warmup = args.warmup ?? (scheduleName === 'onecycle' ? 0 : offline ? OFFLINE_DEFAULTS.warmup : FULL_DEFAULTS.warmup);
+  // The offline warm-up is dropped for runs too short to have one (e.g. a 1-epoch smoke test).
+  const defaultWarmup = offline && epochs > 2 * OFFLINE_DEFAULTS.warmup ? OFFLINE_DEFAULTS.warmup : FULL_DEFAULTS.warmup;
+  const warmup = args.warmup ?? (scheduleName === 'onecycle' ? 0 : defaultWarmup);
   if (warmup >= epochs && warmup > 0) throw new CliError(`--warmup ${warmup} must be shorter than --epochs ${epochs}`);
   const eps = args.eps ?? FULL_DEFAULTS.eps;
   const weightDecay = args.weightDecay ?? FULL_DEFAULTS.weightDecay;
