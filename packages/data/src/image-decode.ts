@@ -57,6 +57,15 @@ export function randomResizedCropBox(
   return { left: Math.floor((width - w) / 2), top: Math.floor((height - h) / 2), width: w, height: h };
 }
 
+/** Python's `round` (ties to even), which torchvision's `center_crop` uses for its offsets. */
+function roundHalfEven(x: number): number {
+  const f = Math.floor(x);
+  const d = x - f;
+  if (d < 0.5) return f;
+  if (d > 0.5) return f + 1;
+  return f % 2 === 0 ? f : f + 1;
+}
+
 /** torchvision `Resize(resize)` (shorter side → `resize`, longer side truncated) then `CenterCrop(size)`. */
 export function resizeCenterCropGeometry(
   width: number,
@@ -71,7 +80,7 @@ export function resizeCenterCropGeometry(
   return {
     width: rw,
     height: rh,
-    crop: { left: Math.round((rw - cw) / 2), top: Math.round((rh - ch) / 2), width: cw, height: ch },
+    crop: { left: roundHalfEven((rw - cw) / 2), top: roundHalfEven((rh - ch) / 2), width: cw, height: ch },
   };
 }
 
