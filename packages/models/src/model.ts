@@ -162,6 +162,8 @@ class ResNetModel implements Model {
       const value = dict[spec.name];
       if (value === undefined) continue;
       const variable = this.variables.get(spec.name)!;
+      // Same data already (e.g. the model's own state dict): assigning would free it first.
+      if (value.dataId === variable.dataId) continue;
       // assign() shares the data (no copy); cast only when the dtype differs.
       if (value.dtype === spec.dtype) variable.assign(value);
       else tf.tidy(() => variable.assign(tf.cast(value, spec.dtype)));
