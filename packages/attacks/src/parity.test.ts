@@ -36,7 +36,7 @@ describe.each([...backends.entries()])('parity with torchattacks / auto-attack o
   });
 
   for (const c of fx.cases) {
-    it.skipIf(unavailable !== null)(`${c.name} matches${c.attack === 'apgd' ? ' (≥ 99% of pixels)' : ''} within ${TOL}`, async () => {
+    it.skipIf(unavailable !== null)(`${c.name} matches${c.attack === 'apgd' ? ' (see tolerance note)' : ` within ${TOL}`}`, async () => {
       const before = tf.memory().numTensors;
       const delta = c.delta0 ? tf.tensor4d(f32(c.delta0), fx.shape) : undefined;
       const { targeted, ...opts } = c.options as Record<string, unknown> & { targeted?: boolean };
@@ -58,12 +58,19 @@ describe.each([...backends.entries()])('parity with torchattacks / auto-attack o
       if (c.attack !== 'apgd') {
         expect(maxDiff).toBeLessThanOrEqual(TOL);
       } else {
-        // APGD runs 20 momentum steps whose step size halves down to ~2ε/2⁵: one float32 sign
-        // flip of a near-zero gradient late in the run moves a pixel by one small step (seen: 2
-        // of 1536 pixels off by 1e-3 in L∞ on cpu; L2 drifts by ≤ 7e-5). Everything else, and
-        // which examples are fooled, must agree.
-        expect(off / want.length).toBeLessThanOrEqual(0.01);
-        expect(maxDiff).toBeLessThanOrEqual(c.options.norm === 'linf' ? 2.5e-3 : 2e-4);
+        // APGD runs 20 momentum steps whose step size halves down to ~2ε/2⁵. L∞: one float32
+        // sign flip of a near-zero gradient late in the run moves a pixel by one small step
+        // (seen: 2 of 1536 pixels off by 1e-3 on cpu), so ≥ 99% of pixels must agree to 1e-5.
+        // L2 has no sign, but momentum and per-example renormalisation amplify rounding
+        // (float32 sums in another order than torch's) to ≤ 7.5e-5 on two of the eight images
+        // (the other six agree to 1e-6), so the whole output must agree to 1e-4. Which examples
+        // are fooled must agree exactly.
+        if (c.options.norm === 'linf') {
+          expect(off / want.length).toBeLessThanOrEqual(0.01);
+          expect(maxDiff).toBeLessThanOrEqual(2.5e-3);
+        } else {
+          expect(maxDiff).toBeLessThanOrEqual(1e-4);
+        }
       }
       if (c.fooled) expect(result.success).toEqual(c.fooled);
       result.adversarial.dispose();
