@@ -10,3 +10,4 @@ export {
 } from './init-backend.js';
 export { backendInfo, type BackendInfo } from './backend-info.js';
 export { availableBackends, type BackendAvailability } from './available-backends.js';
+export { batchNormTrain, type BatchNormTrainResult } from './batch-norm-train.js';
