@@ -8,6 +8,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomResizedCropBox, resizeCenterCropGeometry } from './image-decode.js';
 import { loadImageFolder } from './image-folder.js';
+import { disposeBatch } from './dispose-batch.js';
 import { loader } from './loader.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'cnn-data-folder-'));
@@ -142,7 +143,7 @@ describe('loadImageFolder', () => {
       for await (const batch of l) {
         expect(batch.images.shape).toEqual([order[b].length, 224, 224, 3]);
         expect(Array.from(batch.labels.dataSync())).toEqual(Array.from(order[b], (i) => ds.labels[i]));
-        tf.dispose(batch);
+        disposeBatch(batch);
         b++;
       }
       expect(b).toBe(3);

@@ -30,3 +30,4 @@ export { downloadFile, type DownloadOptions } from './download.js';
 export { readTar, readTarGz, extractTarEntries, extractTarGz, safeMemberPath, TarError, type TarEntry, type ExtractOptions } from './tar.js';
 export { fileMd5 } from './file-md5.js';
 export { writeFileAtomic } from './atomic-write.js';
+export { disposeBatch } from './dispose-batch.js';

@@ -1,4 +1,5 @@
 import '@tensorflow/tfjs-backend-cpu';
+import type { LabeledBatch } from '@cnn/backend';
 import * as tf from '@tensorflow/tfjs-core';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
@@ -6,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadCifar } from './cifar.js';
 import type { Dataset, Sample } from './dataset.js';
+import { disposeBatch } from './dispose-batch.js';
 import { loader } from './loader.js';
 import { mixup } from './mixup.js';
 import { cifarTrainTransform, randomCropFlip } from './transform.js';
@@ -29,10 +31,10 @@ function indexDataset(n: number, asyncGet = false, badLabelAt = -1): Dataset {
   };
 }
 
-async function collect(it: AsyncIterable<tf.TensorContainer>): Promise<{ ids: number[][]; images: Float32Array[]; labels: number[][]; targets: Float32Array[] }> {
+async function collect(it: AsyncIterable<LabeledBatch>): Promise<{ ids: number[][]; images: Float32Array[]; labels: number[][]; targets: Float32Array[] }> {
   const res = { ids: [] as number[][], images: [] as Float32Array[], labels: [] as number[][], targets: [] as Float32Array[] };
   for await (const raw of it) {
-    const b = raw as { images: tf.Tensor4D; labels: tf.Tensor1D; targets?: tf.Tensor2D };
+    const b = raw;
     const x = b.images.dataSync() as Float32Array;
     const per = b.images.shape[1] * b.images.shape[2] * 3;
     const ids: number[] = [];
@@ -43,7 +45,7 @@ async function collect(it: AsyncIterable<tf.TensorContainer>): Promise<{ ids: nu
     if (b.targets) res.targets.push((b.targets.dataSync() as Float32Array).slice());
     expect(b.labels.dtype).toBe('int32');
     expect(b.images.dtype).toBe('float32');
-    tf.dispose(b);
+    disposeBatch(b);
   }
   return res;
 }
@@ -99,7 +101,7 @@ describe('loader', () => {
     expect(tf.memory().numTensors).toBe(before);
     let seen = 0;
     for await (const b of loader(ds, { batchSize: 50, prefetch: 3 })) {
-      tf.dispose(b);
+      disposeBatch(b);
       if (++seen === 2) break;
     }
     await new Promise((r) => setTimeout(r, 20)); // let abandoned prefetches settle
@@ -144,7 +146,7 @@ describe.skipIf(!existsSync(path.join(REAL, 'test_batch.bin')))('loader on real 
         expect(v).toBe(ds.labels[order[b][k]]);
         hist[v]++;
       });
-      tf.dispose(batch);
+      disposeBatch(batch);
       b++;
     }
     expect(b).toBe(40);

@@ -27,7 +27,7 @@ export interface LoaderOptions {
  * An async iterable of batches over a {@link Dataset}. Iterating it once is one epoch.
  *
  * **Ownership**: every {@link LabeledBatch} it yields (images, labels, targets) belongs to the
- * consumer, who must dispose it (e.g. `tf.dispose(batch)`) after use. The loader creates no other
+ * consumer, who must dispose it (e.g. `disposeBatch(batch)`) after use. The loader creates no other
  * tensors: batches are assembled in typed arrays and become tensors only when yielded, so breaking
  * out of the loop early leaks nothing.
  */
@@ -71,7 +71,7 @@ function later<T>(fn: () => Promise<T>): Promise<T> {
  * @example
  * const train = loader(ds, { batchSize: 128, shuffle: true, seed: 1, transform: cifarTrainTransform() });
  * for (let epoch = 0; epoch < 10; epoch++) {
- *   for await (const batch of train.withEpoch(epoch)) { step(batch); tf.dispose(batch); }
+ *   for await (const batch of train.withEpoch(epoch)) { step(batch); disposeBatch(batch); }
  * }
  */
 export function loader(dataset: Dataset, options: LoaderOptions): Loader {
