@@ -46,7 +46,7 @@ describe('cnn-cifar end to end (built CLI in a child process)', () => {
     const killed = await runCli(args, (child) => {
       waitFor(inSecondEpoch, 120_000, 'a step of epoch 2').then(() => child.kill('SIGKILL'), () => child.kill('SIGKILL'));
     });
-    expect(killed.signal).toBe('SIGKILL');
+    expect(killed.signal, killed.stdout + killed.stderr).toBe('SIGKILL');
     expect(existsSync(join(out, 'report.html'))).toBe(false);
     const before = checkCheckpointFiles(out, true);
     expect(before).not.toBeNull();

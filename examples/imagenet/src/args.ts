@@ -25,6 +25,10 @@ export type EvalAttackFlag = { type: 'pgd'; steps: number } | { type: 'fgsm' };
 export interface CliArgs {
   help: boolean;
   model?: string;
+  /** Stage widths overriding the registry's (small models for tests and quick experiments). */
+  widths?: number[];
+  /** Blocks per stage overriding the registry's. */
+  depths?: number[];
   data?: string;
   /** Side of the square training crop / evaluation center crop, in pixels. */
   imageSize?: number;
@@ -65,6 +69,8 @@ export interface CliArgs {
 const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
   model: { type: 'string' },
+  widths: { type: 'string' },
+  depths: { type: 'string' },
   data: { type: 'string' },
   download: { type: 'boolean' },
   'image-size': { type: 'string' },
@@ -105,6 +111,12 @@ function oneOf<T extends string>(value: string | undefined, allowed: readonly T[
   return value as T;
 }
 
+/** Parses a comma-separated list of positive integers (`--widths 8,16,32`). */
+function intList(text: string | undefined, flag: string): number[] | undefined {
+  if (text === undefined) return undefined;
+  return text.split(',').map((part) => parseBoundedNumber(part, flag, { min: 1, max: 100_000, integer: true }));
+}
+
 const positiveInt = (v: string | undefined, flag: string) =>
   v === undefined ? undefined : parseBoundedNumber(v, flag, { min: 1, integer: true });
 
@@ -139,6 +151,8 @@ export function parseCliArgs(argv: string[]): CliArgs {
   const args: CliArgs = {
     help: b('help'),
     model: s('model'),
+    widths: intList(s('widths'), '--widths'),
+    depths: intList(s('depths'), '--depths'),
     data: s('data'),
     imageSize: s('image-size') === undefined ? undefined : parseBoundedNumber(s('image-size')!, '--image-size', { min: 8, max: 1024, integer: true }),
     epochs: positiveInt(s('epochs'), '--epochs'),

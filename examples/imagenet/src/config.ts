@@ -38,6 +38,8 @@ export interface RunConfig {
   trainDir: string;
   valDir: string;
   model: string;
+  /** Registry overrides for the model (`--widths`, `--depths`). */
+  modelOverrides: { widths?: number[]; depths?: number[] };
   imageSize: number;
   /** Shorter side the validation images are resized to before the center crop (256 for 224). */
   evalResize: number;
@@ -137,6 +139,7 @@ export function resolveConfig(args: CliArgs, ctx: ConfigContext): RunConfig {
     trainDir: join(dataRoot, 'train'),
     valDir: join(dataRoot, 'val'),
     model,
+    modelOverrides: { ...(args.widths ? { widths: args.widths } : {}), ...(args.depths ? { depths: args.depths } : {}) },
     imageSize,
     evalResize: Math.round((imageSize * 256) / 224),
     epochs,

@@ -23,6 +23,8 @@ Data:
 Model and optimisation:
   --model NAME          any @cnn/models registry name, with the ImageNet stem: resnet18, resnet50,
                         wide_resnet50_2, se_resnet50, preact_resnet18, …    (default ${D.model})
+  --widths LIST         stage widths overriding the model's, e.g. 8,16,32 (tiny models for tests)
+  --depths LIST         blocks per stage overriding the model's, e.g. 1,1,1
   --epochs N            training epochs                                    (default ${D.epochs}; fgsm-rs ${FGSM_RS_DEFAULTS.epochs})
   --batch-size N        images per step                                    (default ${D.batchSize})
   --lr X                peak learning rate                                 (default ${D.lrPer256} × batch-size / 256;

@@ -42,7 +42,7 @@ export async function main(argv: string[]): Promise<number> {
   // Loaded only now so that --help and usage errors never start TF.js.
   const { runImagenet } = await import('./run.js');
   try {
-    return await runImagenet(config);
+    return await runImagenet(config, argv);
   } catch (error) {
     if (error instanceof CliError) {
       process.stderr.write(`${NAME}: error: ${error.message}\n`);
