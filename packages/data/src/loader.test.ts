@@ -108,6 +108,21 @@ describe('loader', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it('prepares the next batches while the consumer works on the current one', async () => {
+    const requested: number[] = [];
+    const base = indexDataset(64);
+    const ds: Dataset = { ...base, get: (i) => (requested.push(i), base.get(i)) };
+    for (const prefetch of [0, 2]) {
+      requested.length = 0;
+      const it = loader(ds, { batchSize: 8, prefetch })[Symbol.asyncIterator]();
+      const first = await it.next();
+      disposeBatch(first.value as LabeledBatch);
+      await new Promise((r) => setTimeout(r, 30)); // "training" on batch 0, without asking for batch 1
+      expect(requested.length).toBe(8 * (1 + prefetch));
+      await it.return?.(undefined);
+    }
+  });
+
   it('reports bad examples and options clearly', async () => {
     await expect(collect(loader(indexDataset(20, false, 13), { batchSize: 8 }))).rejects.toThrow(/example 13 has label 7, expected an integer in \[0, 7\)/);
     const ragged: Dataset = {

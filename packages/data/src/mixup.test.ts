@@ -63,8 +63,10 @@ describe('cutmix', () => {
   it('pastes one box from a partner; targets use the box area and sum to 1', () => {
     for (let seed = 0; seed < 10; seed++) {
       const b = batch(8, 16, 16, 4, seed + 100);
+      const copy = b.images.slice();
       const t = cutmix({ alpha: 1 });
       const out = t.apply(b, createRng(seed));
+      expect(b.images).toEqual(copy); // inputs are never mutated
       const d = 16 * 16;
       for (let i = 0; i < 8; i++) {
         let changed = 0;

@@ -13,6 +13,7 @@ export function ensureTargets(batch: HostBatch): Float32Array {
   return t;
 }
 
+/** Row-wise `λ·t[i] + (1−λ)·t[π(i)]` for `k` classes (a new array). */
 export function mixTargets(t: Float32Array, perm: Int32Array, lam: number, k: number): Float32Array {
   const out = new Float32Array(t.length);
   const n = perm.length;
@@ -31,6 +32,7 @@ export interface MixOptions {
   p?: number;
 }
 
+/** Validates α > 0 and p ∈ [0, 1], naming the transform. */
 export function checkMix(name: string, alpha: number, p: number): void {
   if (!(alpha > 0)) throw new RangeError(`${name}: alpha must be > 0, got ${alpha}`);
   if (!(p >= 0 && p <= 1)) throw new RangeError(`${name}: p must be in [0, 1], got ${p}`);

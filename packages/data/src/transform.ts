@@ -27,7 +27,10 @@ export interface HostBatch {
   numClasses: number;
 }
 
-/** A whole-batch transform (mixup, cutmix): may replace `images` and set `targets`. */
+/**
+ * A whole-batch transform (mixup, cutmix): returns a new batch (new `images`, `targets`); it never
+ * mutates the arrays of the batch it is given.
+ */
 export interface BatchTransform {
   readonly kind: 'batch';
   apply(batch: HostBatch, rng: Rng): HostBatch;
