@@ -10,19 +10,8 @@ import {
   type ModelName,
   type ModelOptions,
 } from './index.js';
-import { maxAbsDiff } from './test-utils.js';
+import { maxAbsDiff, TINY } from './test-utils.js';
 
-/** A tiny member of every family (and both stems where they exist). */
-export const TINY: [ModelName, ModelOptions][] = [
-  ['resnet18', { stem: 'cifar', widths: [4, 4, 8, 8], stemWidth: 4, depths: [1, 1, 1, 1], numClasses: 3 }],
-  ['resnet50', { stem: 'imagenet', widths: [2, 2, 4, 4], stemWidth: 4, depths: [1, 1, 1, 1], numClasses: 3 }],
-  ['resnet20', { widths: [2, 4, 8], stemWidth: 2, depths: [1, 1, 1], numClasses: 3 }],
-  ['preact_resnet18', { widths: [4, 4, 8, 8], stemWidth: 4, depths: [1, 1, 1, 1], numClasses: 3 }],
-  ['preact_resnet50', { stem: 'imagenet', widths: [2, 2, 4, 4], stemWidth: 4, depths: [1, 1, 1, 1], numClasses: 3 }],
-  ['wrn_16_2', { widths: [4, 6, 8], stemWidth: 4, depths: [1, 1, 1], numClasses: 3, dropout: 0.2 }],
-  ['wide_resnet50_2', { stem: 'cifar', widths: [2, 2, 4, 4], stemWidth: 4, depths: [1, 1, 1, 1], numClasses: 3 }],
-  ['se_resnet18', { stem: 'cifar', widths: [4, 4, 8, 8], stemWidth: 4, depths: [1, 1, 1, 1], numClasses: 3, reduction: 2 }],
-];
 
 const images = (n: number, size: number, seed = 1): tf.Tensor4D =>
   tf.randomUniform([n, size, size, 3], 0, 1, 'float32', seed) as tf.Tensor4D;

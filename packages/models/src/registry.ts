@@ -175,8 +175,9 @@ export function getModelConfig(name: ModelName, options: ModelOptions = {}): Mod
   }
   if (options === null || typeof options !== 'object') throw new Error(`createModel(${name}): options must be an object`);
   const allowed = new Set<string>([...COMMON_OPTIONS, ...entry.extra]);
-  for (const key of Object.keys(options)) {
-    if (!allowed.has(key)) {
+  for (const [key, value] of Object.entries(options)) {
+    // `{ dropout: undefined }` means "not given".
+    if (value !== undefined && !allowed.has(key)) {
       throw new Error(`createModel(${name}): option "${key}" does not apply to this model; it takes ${[...allowed].join(', ')}`);
     }
   }

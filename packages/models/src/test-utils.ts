@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend, type BackendName } from '@cnn/backend';
+import type { ModelName, ModelOptions } from './index.js';
 
 /** Absolute path of a file in packages/models/fixtures. */
 export function fixturePath(name: string): string {
@@ -52,3 +53,15 @@ export function maxAbsDiff(a: tf.Tensor, b: tf.Tensor): number {
   for (let i = 0; i < x.length; i++) m = Math.max(m, Math.abs((x[i] as number) - (y[i] as number)));
   return m;
 }
+
+/** A tiny member of every family (and both stems where they exist). */
+export const TINY: [ModelName, ModelOptions][] = [
+  ['resnet18', { stem: 'cifar', widths: [4, 4, 8, 8], stemWidth: 4, depths: [1, 1, 1, 1], numClasses: 3 }],
+  ['resnet50', { stem: 'imagenet', widths: [2, 2, 4, 4], stemWidth: 4, depths: [1, 1, 1, 1], numClasses: 3 }],
+  ['resnet20', { widths: [2, 4, 8], stemWidth: 2, depths: [1, 1, 1], numClasses: 3 }],
+  ['preact_resnet18', { widths: [4, 4, 8, 8], stemWidth: 4, depths: [1, 1, 1, 1], numClasses: 3 }],
+  ['preact_resnet50', { stem: 'imagenet', widths: [2, 2, 4, 4], stemWidth: 4, depths: [1, 1, 1, 1], numClasses: 3 }],
+  ['wrn_16_2', { widths: [4, 6, 8], stemWidth: 4, depths: [1, 1, 1], numClasses: 3, dropout: 0.2 }],
+  ['wide_resnet50_2', { stem: 'cifar', widths: [2, 2, 4, 4], stemWidth: 4, depths: [1, 1, 1, 1], numClasses: 3 }],
+  ['se_resnet18', { stem: 'cifar', widths: [4, 4, 8, 8], stemWidth: 4, depths: [1, 1, 1, 1], numClasses: 3, reduction: 2 }],
+];
