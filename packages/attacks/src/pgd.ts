@@ -3,7 +3,7 @@ import type { Tensor1D, Tensor4D } from '@tensorflow/tfjs-core';
 import { ensureGradients, type Classifier } from '@cnn/backend';
 import { argmaxHost, lossGradient } from './loss-gradient.js';
 import { perExampleLoss } from './losses.js';
-import { normalizeL2, projectL2, projectLinf, uniformL2Delta, uniformLinfDelta } from './perturbation.js';
+import { normalizeL2, projectL2, projectLinf, selectRows, uniformL2Delta, uniformLinfDelta } from './perturbation.js';
 import { classTensor, prepare, successOf, type Prepared } from './prepare.js';
 import { range, replaceRows, takeRows } from './rows.js';
 import { checkCount, checkInitialDelta, checkNonNegative } from './validate.js';
@@ -30,10 +30,12 @@ export interface PgdOptions extends CommonAttackOptions {
   /** `'ce'` (mean cross-entropy, default) or `'margin'` (Carlini–Wagner margin on logits). */
   loss?: AttackLoss;
   /**
-   * Stop updating an example as soon as an iterate fools the classifier (it keeps that iterate).
-   * Examples never fooled follow exactly the same iterates as without early stop (their gradients
-   * do not depend on other rows), so only fooled examples differ: they keep the first fooling
-   * iterate instead of the last one. Saves the work of fooled rows. Default false.
+   * Stop updating an example as soon as an iterate fools the classifier (it keeps that iterate),
+   * and stop altogether once every example is fooled. Examples never fooled get exactly the same
+   * iterates as without early stop, on every backend (the whole batch is still differentiated at
+   * each step, because some kernels round differently for other batch sizes), so the only change
+   * is that fooled examples keep their first fooling iterate instead of the last one: `success`
+   * is "fooled at some iterate". Default false.
    */
   earlyStop?: boolean;
   /**
@@ -147,50 +149,36 @@ async function runOnce(classifier: Classifier, x: Tensor4D, rows: Int32Array, p:
         ? projectLinf(xs, tf.add(a, tf.mul(c.alpha, tf.sign(g))) as Tensor4D, c.eps, p.low, p.high)
         : projectL2(xs, tf.add(a, tf.mul(c.alpha, normalizeL2(g))) as Tensor4D, c.eps, p.low, p.high),
     );
-  // Positions (within this run) still being updated under early stop.
-  let active = range(n);
+  // Early stop: examples frozen at the first iterate that fooled the classifier.
+  const frozen = new Array<boolean>(n).fill(false);
+  let nFrozen = 0;
   try {
-    for (let s = 0; s < c.steps && active.length > 0; s++) {
-      const xa = takeRows(x, active);
-      const aa = takeRows(adv, active);
-      const ca = active.length === n ? classes : takeRows(classes, active);
+    for (let s = 0; s < c.steps && nFrozen < n; s++) {
+      const { grad, logits } = lossGradient(classifier, adv, classes, c.loss, p.targeted, p.batch, (z) => p.checkLogits(z, n));
+      let next: Tensor4D;
       try {
-        const { grad, logits } = lossGradient(classifier, aa, ca, c.loss, p.targeted, p.batch, (z) => p.checkLogits(z, active.length));
-        let next: Tensor4D | undefined;
-        try {
-          if (!c.earlyStop) {
-            next = step(xa, aa, grad);
-          } else {
-            const fooled = successOf(await argmaxHost(logits), p, Int32Array.from(active, (i) => rows[i]));
-            const keep = range(active.length).filter((j) => !fooled[j]);
-            if (keep.length === active.length) {
-              next = step(xa, aa, grad);
-            } else if (keep.length === 0) {
-              active = new Int32Array(0);
-            } else {
-              const xk = takeRows(xa, keep);
-              const ak = takeRows(aa, keep);
-              const gk = takeRows(grad, keep);
-              next = step(xk, ak, gk);
-              [xk, ak, gk].forEach((t) => t !== xa && t !== aa && t !== grad && t.dispose());
-              active = keep.map((j) => active[j]);
+        if (c.earlyStop) {
+          successOf(await argmaxHost(logits), p, rows).forEach((fooled, i) => {
+            if (fooled && !frozen[i]) {
+              frozen[i] = true;
+              nFrozen++;
             }
-          }
-        } finally {
-          grad.dispose();
-          logits.dispose();
+          });
         }
-        if (next) {
-          const updated = active.length === n ? next : replaceRows(adv, active, next);
-          if (updated !== next) next.dispose();
-          adv.dispose();
-          adv = updated;
-        }
+        next = step(x, adv, grad);
       } finally {
-        if (xa !== x) xa.dispose();
-        if (aa !== adv) aa.dispose();
-        if (ca !== classes) ca.dispose();
+        grad.dispose();
+        logits.dispose();
       }
+      if (nFrozen > 0) {
+        // Every row is still computed on the full batch, so the others' iterates are exactly
+        // those of a run without early stop (kernels may round differently for other batch sizes).
+        const kept = selectRows(frozen, adv, next);
+        next.dispose();
+        next = kept;
+      }
+      adv.dispose();
+      adv = next;
     }
     const logits = tf.tidy(() => {
       const z = classifier(adv);

@@ -31,7 +31,7 @@ export function tinyCnn(weights: tf.Tensor[]): Classifier {
   const [w1, b1, w2, b2, w3, b3] = weights;
   return (x) =>
     tf.tidy(() => {
-      const h1 = tf.relu(tf.add(tf.conv2d(x, w1 as tf.Tensor4D, 2, 'same'), b1));
+      const h1 = tf.relu(tf.add(tf.conv2d(x, w1 as tf.Tensor4D, 2, "same"), b1)) as tf.Tensor4D;
       const h2 = tf.relu(tf.add(tf.conv2d(h1, w2 as tf.Tensor4D, 2, 'same'), b2));
       return tf.add(tf.matMul(tf.reshape(h2, [x.shape[0], -1]), w3 as tf.Tensor2D), b3) as tf.Tensor2D;
     });
@@ -65,7 +65,7 @@ export function trainedWeights(): Promise<Float32Array[]> {
     const [w1, b1, w2, b2] = weights;
     const features = tf.tidy(() => {
       const x = tf.tensor4d(data.images, [n, 32, 32, 3]);
-      const h1 = tf.relu(tf.add(tf.conv2d(x, w1 as tf.Tensor4D, 2, 'same'), b1));
+      const h1 = tf.relu(tf.add(tf.conv2d(x, w1 as tf.Tensor4D, 2, "same"), b1)) as tf.Tensor4D;
       const h2 = tf.relu(tf.add(tf.conv2d(h1, w2 as tf.Tensor4D, 2, 'same'), b2));
       return tf.reshape(h2, [n, -1]) as tf.Tensor2D;
     });

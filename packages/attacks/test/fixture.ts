@@ -47,7 +47,7 @@ export function fixtureModel(fx: Fixture): { classifier: Classifier; weights: tf
   const fcB = tf.tensor1d(f32(fx.model.fcB));
   const classifier: Classifier = (x) =>
     tf.tidy(() => {
-      const h = tf.avgPool(tf.tanh(tf.add(tf.conv2d(x, convW, 1, 'same'), convB)), 2, 2, 'valid');
+      const h = tf.avgPool(tf.tanh(tf.add(tf.conv2d(x, convW, 1, 'same'), convB)) as tf.Tensor4D, 2, 2, 'valid');
       const flat = tf.reshape(tf.transpose(h, [0, 3, 1, 2]), [x.shape[0], -1]);
       return tf.add(tf.matMul(flat, fcW), fcB);
     });
