@@ -31,6 +31,14 @@ describe('equalMassEdges', () => {
       }
     }
   });
+  it('stays exact when the values cluster (most in one bucket) or are all equal', () => {
+    let s = 7;
+    const u = (): number => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) + 0.5) / 4294967296;
+    const clustered = Array.from({ length: 20000 }, (_, i) => (i < 10 ? u() : 1 - 1e-9 * u()));
+    for (const b of [2, 15, 100]) expect(equalMassEdges(clustered, b)).toEqual(naiveEdges(clustered, b));
+    expect(equalMassEdges(new Array(9000).fill(0.25), 15)).toEqual([0.25, 1]);
+  });
+
   it('rejects bad bin counts and empty data', () => {
     expect(() => equalMassEdges([0.5], 0)).toThrow(/bins must be a positive integer/);
     expect(() => equalMassEdges([], 3)).toThrow(/at least one value/);

@@ -16,7 +16,7 @@ export interface ReliabilityDiagramOptions extends InputOptions {
    * 1-D binary inputs plot `P(class 1)` against the fraction of class-1 labels.
    */
   mode?: CalibrationMode;
-  /** Bin membership rule, see {@link EceOptions.convention}. Default `'kumar'`. */
+  /** Bin membership rule (see `EceOptions.convention`): `'kumar'` (default, right-closed bins) or `'torchmetrics'`. */
   convention?: BinConvention;
 }
 
