@@ -1,13 +1,196 @@
-import type { Classifier } from '@cnn/backend';
-import type { BatchSource, EvalResult, EvaluateOptions, TrainableModel } from './types.js';
+import * as tf from '@tensorflow/tfjs-core';
+import { ensureGradients, type Classifier } from '@cnn/backend';
+import { attackName, runAttack } from './adversarial.js';
+import { calibrationSummary } from './calibration-summary.js';
+import type { BatchSource, EvalResult, EvaluateOptions, ExampleImage, RobustResult, TrainableModel } from './types.js';
+
+/** The classifier view of a model: a `TrainableModel` runs in evaluation mode (running BN statistics). */
+export function asClassifier(model: TrainableModel | Classifier): Classifier {
+  if (typeof model === 'function') return model;
+  if (!model || typeof model.apply !== 'function') throw new TypeError('evaluate: model must be a Classifier function or have apply()');
+  return (x) => model.apply(x, { training: false });
+}
 
 /**
- * Evaluates a model (in evaluation mode) on every batch of `loader`: clean accuracy, NLL, Brier,
- * calibration errors, and robust accuracy under `options.attacks`. Disposes every batch it reads.
+ * Evaluates a model on the batches of `loader`, in evaluation mode:
+ * clean accuracy, NLL, Brier, ECE and the debiased ℓ2 calibration errors (top-label and marginal,
+ * via `@cnn/calibration`), the reliability diagram, and — with `options.attacks` — robust accuracy
+ * per attack (via `@cnn/attacks`) and in the worst case over all attacks (an example counts only if
+ * it is classified correctly clean and under every attack). ε and images in `[0, 1]` pixel units.
+ *
+ * Disposes every batch it reads (also those beyond `maxExamples`); leaves `tf.memory().numTensors`
+ * unchanged.
  */
 export async function evaluate(model: TrainableModel | Classifier, loader: BatchSource, options: EvaluateOptions = {}): Promise<EvalResult> {
-  void model;
-  void loader;
-  void options;
-  throw new Error('evaluate: not implemented yet');
+  ensureGradients();
+  const classifier = asClassifier(model);
+  const attacks = options.attacks ?? [];
+  const names = attacks.map(attackName);
+  if (new Set(names).size !== names.length) throw new Error(`evaluate: attack names must be unique, got ${names.join(', ')}`);
+  const maxExamples = options.maxExamples ?? Infinity;
+  const attackMax = Math.min(options.attackMaxExamples ?? Infinity, maxExamples);
+  const keepExamples = options.keepExamples ?? 0;
+  const seed = options.seed ?? 0;
+
+  const probChunks: Float32Array[] = [];
+  const labelChunks: Int32Array[] = [];
+  let numClasses = 0;
+  let n = 0;
+  let attacked = 0;
+  let cleanCorrectAttacked = 0;
+  let worstCorrect = 0;
+  const perAttackCorrect = names.map(() => 0);
+  const examples: ExampleImage[] = [];
+  let batchIndex = 0;
+
+  for await (const batch of loader) {
+    try {
+      if (n >= maxExamples) continue; // drain: still dispose the rest (finally)
+      const b = batch.images.shape[0];
+      if (batch.labels.shape[0] !== b) throw new Error(`evaluate: batch has ${b} images but ${batch.labels.shape[0]} labels`);
+      const take = Math.min(b, maxExamples - n);
+      const images = take < b ? tf.slice(batch.images, [0, 0, 0, 0], [take, -1, -1, -1]) : batch.images;
+      const labelsT = take < b ? tf.slice(batch.labels, [0], [take]) : batch.labels;
+      try {
+        const probsT = tf.tidy(() => tf.softmax(classifier(images)));
+        const probs = probsT.dataSync().slice() as Float32Array;
+        numClasses = probsT.shape[1] as number;
+        probsT.dispose();
+        const labels = Int32Array.from(labelsT.dataSync());
+        for (const y of labels) {
+          if (!Number.isInteger(y) || y < 0 || y >= numClasses) throw new Error(`evaluate: label ${y} outside [0, ${numClasses - 1}]`);
+        }
+        probChunks.push(probs);
+        labelChunks.push(labels);
+        const cleanPred = argmaxRows(probs, numClasses);
+
+        const m = Math.min(take, attackMax - attacked);
+        if (attacks.length > 0 && m > 0) {
+          const x = m < take ? tf.slice(images, [0, 0, 0, 0], [m, -1, -1, -1]) : images;
+          const y = m < take ? tf.slice(labelsT, [0], [m]) : labelsT;
+          try {
+            const survives = new Uint8Array(m);
+            for (let i = 0; i < m; i++) survives[i] = cleanPred[i] === labels[i] ? 1 : 0;
+            cleanCorrectAttacked += survives.reduce((s, v) => s + v, 0);
+            for (let a = 0; a < attacks.length; a++) {
+              const { adversarial: adv, success } = await runAttack(attacks[a], classifier, x, y, seed + 7919 * batchIndex + a);
+              try {
+                if (success.length !== m) throw new Error(`attack ${names[a]} returned ${success.length} results for ${m} examples`);
+                for (let i = 0; i < m; i++) {
+                  if (!success[i]) perAttackCorrect[a]++;
+                  else survives[i] = 0;
+                }
+                if (a === 0 && examples.length < keepExamples) {
+                  const advPredT = tf.tidy(() => tf.argMax(classifier(adv), 1));
+                  const advPred = advPredT.dataSync();
+                  advPredT.dispose();
+                  keep(examples, keepExamples, x, adv, labels, cleanPred, advPred, names[0]);
+                }
+              } finally {
+                adv.dispose();
+              }
+            }
+            worstCorrect += survives.reduce((s, v) => s + v, 0);
+            attacked += m;
+          } finally {
+            if (x !== images) x.dispose();
+            if (y !== labelsT) y.dispose();
+          }
+        } else if (examples.length < keepExamples) {
+          keep(examples, keepExamples, images, undefined, labels, cleanPred, undefined, undefined);
+        }
+        n += take;
+        batchIndex++;
+        options.onProgress?.(n);
+      } finally {
+        if (images !== batch.images) images.dispose();
+        if (labelsT !== batch.labels) labelsT.dispose();
+      }
+    } finally {
+      for (const t of [batch.images, batch.labels, batch.targets]) if (t && !t.isDisposed) t.dispose();
+    }
+  }
+  if (n === 0) throw new Error('evaluate: the loader yielded no examples');
+
+  const probs = concatF32(probChunks, n * numClasses);
+  const labels = concatI32(labelChunks, n);
+  const cal = calibrationSummary(probs, labels, numClasses, options.bins ?? 15);
+  const result: EvalResult = { n, ...cal };
+  if (attacks.length > 0) {
+    const robust: RobustResult = {
+      clean: cleanCorrectAttacked / attacked,
+      perAttack: Object.fromEntries(names.map((nm, i) => [nm, perAttackCorrect[i] / attacked])),
+      worstCase: worstCorrect / attacked,
+      n: attacked,
+    };
+    result.robust = robust;
+  }
+  if (keepExamples > 0) result.examples = examples;
+  if (options.keepPredictions) {
+    result.probabilities = Array.from({ length: n }, (_, i) => Array.from(probs.subarray(i * numClasses, (i + 1) * numClasses)));
+    result.labels = Array.from(labels);
+  }
+  return result;
+}
+
+function argmaxRows(p: Float32Array, k: number): Int32Array {
+  const rows = p.length / k;
+  const out = new Int32Array(rows);
+  for (let i = 0; i < rows; i++) {
+    let best = 0;
+    for (let j = 1; j < k; j++) if (p[i * k + j] > p[i * k + best]) best = j;
+    out[i] = best;
+  }
+  return out;
+}
+
+function keep(
+  out: ExampleImage[],
+  max: number,
+  clean: tf.Tensor4D,
+  adv: tf.Tensor4D | undefined,
+  labels: Int32Array,
+  cleanPred: Int32Array,
+  advPred: ArrayLike<number> | undefined,
+  attack: string | undefined,
+): void {
+  const [b, h, w, c] = clean.shape;
+  const k = Math.min(b, max - out.length);
+  if (k <= 0) return;
+  const cData = clean.dataSync();
+  const aData = adv?.dataSync();
+  const size = h * w * c;
+  for (let i = 0; i < k; i++) {
+    out.push({
+      height: h,
+      width: w,
+      channels: c,
+      clean: Float32Array.from(cData.subarray(i * size, (i + 1) * size)),
+      adversarial: aData ? Float32Array.from(aData.subarray(i * size, (i + 1) * size)) : undefined,
+      label: labels[i],
+      cleanPrediction: cleanPred[i],
+      adversarialPrediction: advPred ? advPred[i] : undefined,
+      attack,
+    });
+  }
+}
+
+function concatF32(chunks: Float32Array[], total: number): Float32Array {
+  const out = new Float32Array(total);
+  let o = 0;
+  for (const c of chunks) {
+    out.set(c, o);
+    o += c.length;
+  }
+  return out;
+}
+
+function concatI32(chunks: Int32Array[], total: number): Int32Array {
+  const out = new Int32Array(total);
+  let o = 0;
+  for (const c of chunks) {
+    out.set(c, o);
+    o += c.length;
+  }
+  return out;
 }

@@ -5,8 +5,9 @@
  *
  * @packageDocumentation
  */
-export { train } from './train.js';
-export { evaluate } from './evaluate.js';
+export { train, NonFiniteLossError, metricValue } from './train.js';
+export { evaluate, asClassifier } from './evaluate.js';
+export { attackName } from './adversarial.js';
 export { createOptimizer, type Optimizer, type OptimizerStateJson } from './optimizer.js';
 export { SGD } from './sgd.js';
 export { Adam } from './adam.js';
@@ -33,6 +34,7 @@ export type {
   TrainableModel,
   BatchSource,
   EpochLoader,
+  EvalLoader,
   OptimizerCommon,
   SgdConfig,
   AdamConfig,

@@ -1,5 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { LabeledBatch } from '@cnn/backend';
+import type { ReliabilityDiagram } from '@cnn/calibration';
 
 // ---------------------------------------------------------------------------------------------
 // Model: the structural slice of @cnn/models' `Model` that training needs.
@@ -27,12 +28,19 @@ export interface TrainableModel {
 export type BatchSource = AsyncIterable<LabeledBatch> & { readonly length?: number };
 
 /**
- * Builds the training batches of one epoch (0-based). For exact resume the order must be a pure
- * function of the seed and `epoch` (as `loader(ds, { seed, epoch, shuffle: true })` of `@cnn/data` is):
- * on resume mid-epoch the trainer rebuilds the epoch's loader and skips (disposes) the batches
- * already trained on.
+ * The training batches of one epoch (0-based): a function `(epoch) => batches`, or a `Loader` of
+ * `@cnn/data` (anything with `withEpoch(epoch)`). For exact resume the batches must be a pure
+ * function of the seed and `epoch`, as `loader(ds, { seed, shuffle: true, transform })` of `@cnn/data`
+ * is: on a mid-epoch resume the trainer rebuilds the epoch and skips (disposes) the batches already
+ * trained on.
  */
-export type EpochLoader = (epoch: number) => BatchSource;
+export type EpochLoader = ((epoch: number) => BatchSource) | { withEpoch(epoch: number): BatchSource };
+
+/**
+ * Evaluation batches: a re-iterable source (a `Loader` of `@cnn/data`: each iteration is a new
+ * pass) or a function returning a fresh source each time.
+ */
+export type EvalLoader = BatchSource | (() => BatchSource);
 
 // ---------------------------------------------------------------------------------------------
 // Optimisers
@@ -255,7 +263,7 @@ export interface EvalResult {
   /** Robust accuracy under the configured attacks (absent when none). */
   robust?: RobustResult;
   /** Reliability diagram data from `@cnn/calibration` (for the report). */
-  reliability?: unknown;
+  reliability?: ReliabilityDiagram;
   /** Reliability diagram as an SVG string (from `@cnn/calibration`). */
   reliabilitySvg?: string;
   /** Kept examples for the report grid. */
@@ -333,10 +341,10 @@ export interface TrainHistory {
 export interface TrainOptions {
   /** The model to train (mutated in place). */
   model: TrainableModel;
-  /** Training batches per epoch: `(epoch) => loader`. See {@link EpochLoader}. */
+  /** Training batches per epoch (see {@link EpochLoader}). */
   trainLoader: EpochLoader;
-  /** Evaluation batches (built anew each time it is used). */
-  evalLoader?: () => BatchSource;
+  /** Evaluation batches, used after every `evalEvery` epochs and at the end (see {@link EvalLoader}). */
+  evalLoader?: EvalLoader;
   /** Number of epochs. */
   epochs: number;
   /**

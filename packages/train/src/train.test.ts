@@ -1,0 +1,242 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { initBackend, type LabeledBatch } from '@cnn/backend';
+import { cifarTrainTransform, loadCifar, loader, randomCropFlip, type Dataset } from '@cnn/data';
+import { createModel, loadWeights, type Model } from '@cnn/models';
+import { train, NonFiniteLossError } from './train.js';
+import type { StepRecord, TrainOptions } from './types.js';
+
+// <repo>/../shared/data: the repo root is three levels above this file's directory.
+const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+const DATA = join(REPO, '..', 'shared', 'data');
+const N_TRAIN = 256;
+const N_TEST = 128;
+
+let trainSet: Dataset;
+let testSet: Dataset;
+let tmp: string;
+
+/** The first `n` examples of a dataset (a view, no copy). */
+function head(ds: Dataset, n: number): Dataset {
+  return { length: Math.min(n, ds.length), classNames: ds.classNames, get: (i, rng) => ds.get(i, rng) };
+}
+
+const tinyModel = (seed = 0): Model => createModel('resnet20', { widths: [8, 16, 16], depths: [1, 1, 1], stemWidth: 8, seed });
+
+function baseOptions(model: Model, extra: Partial<TrainOptions> = {}): TrainOptions {
+  return {
+    model,
+    trainLoader: loader(trainSet, { batchSize: 32, shuffle: true, seed: 3, transform: cifarTrainTransform(), prefetch: 1 }),
+    evalLoader: loader(testSet, { batchSize: 64, prefetch: 0 }),
+    epochs: 2,
+    optimizer: { type: 'sgd', momentum: 0.9, nesterov: true, weightDecay: 5e-4, noDecayOnBnAndBias: true },
+    schedule: { type: 'cosine', lr: 0.05 },
+    seed: 7,
+    progress: 'none',
+    logEverySteps: 1,
+    ...extra,
+  };
+}
+
+beforeAll(async () => {
+  if (!existsSync(join(DATA, 'cifar-10-batches-bin'))) throw new Error(`CIFAR-10 binary data not found under ${DATA}`);
+  trainSet = head(await loadCifar({ root: DATA, split: 'train', files: ['data_batch_1.bin'] }), N_TRAIN);
+  testSet = head(await loadCifar({ root: DATA, split: 'test' }), N_TEST);
+  tmp = await mkdtemp(join(tmpdir(), 'cnn-train-'));
+});
+afterAll(async () => {
+  await rm(tmp, { recursive: true, force: true });
+});
+
+async function tryBackend(name: 'tensorflow' | 'wasm' | 'cpu'): Promise<string | null> {
+  try {
+    await initBackend(name);
+    return null;
+  } catch (e) {
+    return (e as Error).message.split('\n')[0];
+  }
+}
+
+for (const backend of ['tensorflow', 'wasm', 'cpu'] as const) {
+  describe(`two-epoch standard run on 256 real CIFAR-10 images (${backend})`, () => {
+    it('loss falls, no tensor leaks per step, checkpoint + best + metrics + report written', async (ctx) => {
+      const unavailable = await tryBackend(backend);
+      if (unavailable) {
+        console.warn(`skipping ${backend}: ${unavailable}`);
+        ctx.skip();
+      }
+      const out = join(tmp, `standard-${backend}`);
+      // The plain-JS cpu backend is ~30× slower: a smaller run there (16×16 crops of the same images).
+      const small = backend === 'cpu';
+      const nTrain = small ? 64 : N_TRAIN;
+      const nTest = small ? 32 : N_TEST;
+      const batchSize = small ? 16 : 32;
+      const model = small ? createModel('resnet20', { widths: [4, 8, 8], depths: [1, 1, 1], stemWidth: 4 }) : tinyModel();
+      const before = tf.memory().numTensors;
+      const counts: number[] = [];
+      const steps: StepRecord[] = [];
+      const history = await train(
+        baseOptions(model, {
+          outDir: out,
+          trainLoader: loader(head(trainSet, nTrain), {
+            batchSize,
+            shuffle: true,
+            seed: 3,
+            transform: small ? randomCropFlip({ size: 16, padding: 0 }) : cifarTrainTransform(),
+          }),
+          evalLoader: loader(head(testSet, nTest), { batchSize: 64, transform: small ? randomCropFlip({ size: 16, padding: 0, flip: 0 }) : undefined }),
+          onStep: (r) => {
+            counts.push(tf.memory().numTensors);
+            steps.push(r);
+          },
+          finalEvaluate: { attacks: [{ type: 'fgsm', eps: 8 / 255 }], keepExamples: 4 },
+        }),
+      );
+      expect(tf.memory().numTensors).toBe(before);
+      expect(new Set(counts).size).toBe(1);
+      const perEpoch = nTrain / batchSize;
+      expect(steps).toHaveLength(2 * perEpoch);
+      const q = perEpoch / 2;
+      const first = steps.slice(0, q).reduce((s, r) => s + r.loss, 0) / q;
+      const last = steps.slice(-q).reduce((s, r) => s + r.loss, 0) / q;
+      expect(last).toBeLessThan(first);
+      expect(history.epochs[1].trainLoss).toBeLessThan(history.epochs[0].trainLoss);
+      expect(history.final!.n).toBe(nTest);
+      if (!small) expect(history.final!.accuracy).toBeGreaterThan(0.1); // better than chance on held-out images
+      expect(history.final!.robust!.perAttack.fgsm).toBeLessThanOrEqual(history.final!.robust!.clean);
+
+      const ckpts = await readdir(join(out, 'checkpoints'));
+      expect(ckpts).toContain('latest.json');
+      expect(JSON.parse(await readFile(join(out, 'checkpoints', 'latest.json'), 'utf8'))).toMatchObject({ epoch: 2, step: 0, globalStep: 2 * perEpoch });
+      const reloaded = small ? createModel('resnet20', { widths: [4, 8, 8], depths: [1, 1, 1], stemWidth: 4, seed: 9 }) : tinyModel(99);
+      await loadWeights(reloaded, join(out, 'best.safetensors'));
+      reloaded.dispose();
+      const lines = (await readFile(join(out, 'metrics.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+      expect(lines.filter((l) => l.kind === 'epoch')).toHaveLength(2);
+      expect(lines.filter((l) => l.kind === 'step')).toHaveLength(2 * perEpoch);
+      expect(lines.at(-1).kind).toBe('final');
+      const html = await readFile(history.files!.report!, 'utf8');
+      expect(html).toContain('Reliability diagram');
+      expect(html).toContain('<svg');
+      expect(html).toMatch(/data:image\/png;base64,/);
+      model.dispose();
+    });
+  });
+}
+
+describe('exact resume (tensorflow, else cpu)', () => {
+  it('a run stopped mid-epoch and resumed gives the uninterrupted run’s losses, step for step', async () => {
+    if (await tryBackend('tensorflow')) await initBackend('cpu');
+    // mixup draws from the trainer's RNG, the loader augments from seed+epoch: both must be restored.
+    const mode = { type: 'mixup', alpha: 1 } as const;
+    const full: number[] = [];
+    const a = tinyModel(1);
+    await train(baseOptions(a, { mode, onStep: (r) => full.push(r.loss) }));
+    a.dispose();
+
+    const out = join(tmp, 'resume');
+    const b = tinyModel(1);
+    const partial: number[] = [];
+    const h1 = await train(baseOptions(b, { mode, outDir: out, maxSteps: 5, report: false, onStep: (r) => partial.push(r.loss) }));
+    b.dispose();
+    expect(h1.epochs).toHaveLength(0);
+    expect(JSON.parse(await readFile(join(out, 'checkpoints', 'latest.json'), 'utf8'))).toMatchObject({ epoch: 0, step: 5, globalStep: 5 });
+
+    const c = tinyModel(12345); // different init: everything must come from the checkpoint
+    const rest: StepRecord[] = [];
+    const h2 = await train(baseOptions(c, { mode, outDir: out, resume: true, report: false, onStep: (r) => rest.push(r) }));
+    c.dispose();
+    expect(h2.resumedFrom).toEqual({ epoch: 0, step: 5 });
+    expect(rest[0]).toMatchObject({ epoch: 0, step: 5, globalStep: 5 });
+    expect(partial).toEqual(full.slice(0, 5));
+    expect(rest.map((r) => r.loss)).toEqual(full.slice(5));
+    expect(h2.epochs).toHaveLength(2);
+  });
+});
+
+describe('training modes (tensorflow, else cpu)', () => {
+  const modes: TrainOptions['mode'][] = [
+    { type: 'cutmix', alpha: 1 },
+    { type: 'pgd', eps: 8 / 255, steps: 2, bnMode: 'train', cleanFraction: 0.5 },
+    { type: 'pgd', eps: 8 / 255, steps: 2 },
+    { type: 'fgsm-rs', eps: 8 / 255 },
+  ];
+  for (const mode of modes) {
+    it(`${JSON.stringify(mode)} runs, leaks nothing, and is evaluated under PGD`, async () => {
+      if (await tryBackend('tensorflow')) await initBackend('cpu');
+      const model = tinyModel(2);
+      const before = tf.memory().numTensors;
+      const counts: number[] = [];
+      const h = await train(
+        baseOptions(model, {
+          mode,
+          epochs: 1,
+          maxSteps: 4,
+          schedule: { type: 'onecycle', maxLr: 0.1 },
+          evaluate: { attacks: [{ type: 'pgd', eps: 8 / 255, steps: 2 }], maxExamples: 64 },
+          onStep: (r) => {
+            counts.push(tf.memory().numTensors);
+            expect(Number.isFinite(r.loss)).toBe(true);
+          },
+        }),
+      );
+      expect(counts).toHaveLength(4);
+      expect(new Set(counts).size).toBe(1);
+      expect(tf.memory().numTensors).toBe(before);
+      const r = h.final!.robust!;
+      expect(r.n).toBe(64);
+      expect(r.worstCase).toBeLessThanOrEqual(r.perAttack['pgd-2']);
+      model.dispose();
+    });
+  }
+});
+
+describe('failure handling (tensorflow, else cpu)', () => {
+  it('a NaN loss stops the run with an error naming epoch and step', async () => {
+    if (await tryBackend('tensorflow')) await initBackend('cpu');
+    const model = tinyModel(3);
+    const before = tf.memory().numTensors;
+    const nanLoader = (): AsyncIterable<LabeledBatch> & { length: number } => ({
+      length: 3,
+      async *[Symbol.asyncIterator]() {
+        for (let i = 0; i < 3; i++) {
+          const x = tf.tidy(() => (i === 1 ? tf.fill([4, 32, 32, 3], NaN) : tf.randomUniform([4, 32, 32, 3], 0, 1, 'float32', i))) as tf.Tensor4D;
+          yield { images: x, labels: tf.tensor1d([0, 1, 2, 3], 'int32') };
+        }
+      },
+    });
+    await expect(train({ ...baseOptions(model), trainLoader: () => nanLoader(), evalLoader: undefined })).rejects.toThrow(
+      /non-finite training loss \(NaN\) at epoch 1, step 2/,
+    );
+    await expect(train({ ...baseOptions(model), trainLoader: () => nanLoader(), evalLoader: undefined })).rejects.toBeInstanceOf(NonFiniteLossError);
+    expect(tf.memory().numTensors).toBe(before);
+    model.dispose();
+  });
+
+  it('SIGINT writes a checkpoint after the current step and stops; resume finishes the run', async () => {
+    if (await tryBackend('tensorflow')) await initBackend('cpu');
+    const out = join(tmp, 'sigint');
+    const model = tinyModel(4);
+    const h = await train(
+      baseOptions(model, {
+        outDir: out,
+        epochs: 1,
+        onStep: (r) => {
+          if (r.globalStep === 2) process.emit('SIGINT');
+        },
+      }),
+    );
+    expect(h.interrupted).toBe(true);
+    expect(JSON.parse(await readFile(join(out, 'checkpoints', 'latest.json'), 'utf8'))).toMatchObject({ epoch: 0, step: 3 });
+    expect(process.listenerCount('SIGINT')).toBe(0);
+    const h2 = await train(baseOptions(model, { outDir: out, epochs: 1, resume: true }));
+    expect(h2.interrupted).toBeUndefined();
+    expect(h2.epochs).toHaveLength(1);
+    model.dispose();
+  });
+});
