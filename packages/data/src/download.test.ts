@@ -29,6 +29,11 @@ let base = '';
 
 beforeAll(async () => {
   server = http.createServer((req, res) => {
+    if (req.url === '/stall') {
+      res.writeHead(200, { 'content-length': '1000' });
+      res.write(Buffer.alloc(100)); // …and never the rest
+      return;
+    }
     const body = req.url === '/cifar-10-binary.tar.gz' ? archive : req.url === '/evil.tar.gz' ? evil : undefined;
     if (!body) {
       res.writeHead(404).end();
@@ -43,6 +48,7 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
 afterAll(async () => {
+  server.closeAllConnections();
   await new Promise((r) => server.close(r));
   await fsp.rm(tmp, { recursive: true, force: true });
 });
@@ -93,6 +99,14 @@ describe('download', () => {
     expect(msg).toContain(path.join(root, 'cifar-10-batches-bin'));
     expect(msg).toContain('https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz');
     await expect(downloadFile(`${base}/missing`, path.join(root, 'x'), { progress: false })).rejects.toThrow(/HTTP 404/);
+  });
+
+  it('gives up on a stalled body and keeps nothing', async () => {
+    const dest = path.join(tmp, 'stall', 'file.bin');
+    await expect(downloadFile(`${base}/stall`, dest, { progress: false, idleTimeoutMs: 300 })).rejects.toThrow(
+      /Download of .*\/stall stalled: no data for 300 ms after 100 bytes/,
+    );
+    expect(readdirSync(path.dirname(dest))).toEqual([]);
   });
 
   it('refuses an archive whose members escape the target', async () => {

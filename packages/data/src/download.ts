@@ -13,6 +13,8 @@ export interface DownloadOptions {
   progress?: boolean | ((received: number, total: number | undefined) => void);
   /** Give up when no connection / response header arrives within this many ms (default 15 000). */
   connectTimeoutMs?: number;
+  /** Give up when the body stalls (no bytes) for this many ms (default 60 000). */
+  idleTimeoutMs?: number;
   /** What to tell the user when the download cannot be done (appended to the error). */
   hint?: string;
 }
@@ -79,14 +81,19 @@ export async function downloadFile(url: string, dest: string, options: DownloadO
   const hash = createHash('md5');
   const handle = await fsp.open(tmp, 'w');
   let received = 0;
+  const idleMs = options.idleTimeoutMs ?? 60_000;
+  let idle = setTimeout(() => controller.abort(), idleMs);
   try {
     report?.(0, total);
     for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+      clearTimeout(idle);
+      idle = setTimeout(() => controller.abort(), idleMs);
       hash.update(chunk);
       await handle.write(chunk);
       received += chunk.length;
       report?.(received, total);
     }
+    clearTimeout(idle);
     await handle.close();
     if (total !== undefined && received !== total) {
       throw new Error(`Download of ${url} ended after ${received} of ${total} bytes.${hint}`);
@@ -97,8 +104,10 @@ export async function downloadFile(url: string, dest: string, options: DownloadO
     }
     await fsp.rename(tmp, dest);
   } catch (err) {
+    clearTimeout(idle);
     await handle.close().catch(() => {});
     await fsp.rm(tmp, { force: true });
+    if (controller.signal.aborted) throw new Error(`Download of ${url} stalled: no data for ${idleMs} ms after ${received} bytes.${hint}`);
     throw err;
   }
 }

@@ -144,6 +144,7 @@ describe('safe extraction', () => {
     const bytes = readFileSync(gz);
     writeFileSync(bad, bytes.subarray(0, bytes.length - 12));
     await expect(readTarGz(bad)).rejects.toThrow(/bad\.tar\.gz is not a valid gzip file/);
+    await expect(readTarGz(gz, 1000)).rejects.toThrow(/x\.tar\.gz: uncompresses to more than 1000 bytes/);
     await expect(readTarGz(path.join(tmp, 'missing.tar.gz'))).rejects.toThrow(/Cannot read archive .*missing\.tar\.gz/);
   });
 

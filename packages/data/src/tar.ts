@@ -302,8 +302,11 @@ export async function extractTarEntries(
   return written;
 }
 
-/** Reads a `.tar.gz` (or `.tgz`) file into memory and parses it; errors name the file. */
-export async function readTarGz(file: string): Promise<TarEntry[]> {
+/**
+ * Reads a `.tar.gz` (or `.tgz`) file into memory and parses it; errors name the file. The
+ * uncompressed size is capped at `maxBytes` (default 2 GiB) so a gzip bomb fails cleanly.
+ */
+export async function readTarGz(file: string, maxBytes = 2 ** 31): Promise<TarEntry[]> {
   let compressed: Buffer;
   try {
     compressed = await fsp.readFile(file);
@@ -312,9 +315,11 @@ export async function readTarGz(file: string): Promise<TarEntry[]> {
   }
   let tar: Buffer;
   try {
-    tar = await gunzip(compressed);
+    tar = await gunzip(compressed, { maxOutputLength: maxBytes });
   } catch (err) {
-    throw new Error(`${file} is not a valid gzip file: ${(err as Error).message}`);
+    const e = err as Error & { code?: string };
+    if (e.code === 'ERR_BUFFER_TOO_LARGE') throw new Error(`${file}: uncompresses to more than ${maxBytes} bytes (limit)`);
+    throw new Error(`${file} is not a valid gzip file: ${e.message}`);
   }
   return readTar(new Uint8Array(tar.buffer, tar.byteOffset, tar.byteLength), file);
 }
