@@ -30,19 +30,26 @@ export function lossGradient(
   check: (logits: Tensor2D) => void,
 ): LossGradient {
   let logits: Tensor2D | undefined;
+  let failure: unknown;
   const f = (xi: tf.Tensor): tf.Scalar => {
     const z = classifier(xi as Tensor4D);
-    check(z);
+    try {
+      check(z);
+    } catch (error) {
+      // Throwing inside tf.grad would leak the tensors its tape saved for the backward pass:
+      // finish with a harmless objective instead and throw once the tape is released.
+      failure = error;
+      return tf.sum(z);
+    }
     // Kept past tf.grad's scope; the caller disposes it.
     logits = tf.keep(z);
     return tf.div(tf.sum(perExampleLoss(z, classes, loss, targeted)), divisor);
   };
-  let grad: Tensor4D;
-  try {
-    grad = tf.grad(f)(x) as Tensor4D;
-  } catch (error) {
+  const grad = tf.grad(f)(x) as Tensor4D;
+  if (failure !== undefined) {
+    grad.dispose();
     logits?.dispose();
-    throw error;
+    throw failure;
   }
   return { grad, logits: logits as Tensor2D };
 }

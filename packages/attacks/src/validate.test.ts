@@ -1,0 +1,107 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { initBackend, type Classifier } from '@cnn/backend';
+import { apgd, fgsm, fgsmRandomStart, pgd } from './index.js';
+import { f32, fixtureModel, loadFixture } from '../test/fixture.js';
+
+// Bad input gets a clear error, and leaves no tensors behind.
+const fx = loadFixture();
+let model: ReturnType<typeof fixtureModel>;
+let images: tf.Tensor4D;
+
+beforeAll(async () => {
+  await initBackend('cpu');
+  model = fixtureModel(fx);
+  images = tf.tensor4d(f32(fx.images), fx.shape);
+});
+afterAll(() => {
+  model.weights.forEach((w) => w.dispose());
+  images.dispose();
+});
+
+async function rejects(f: () => Promise<unknown>, message: RegExp): Promise<void> {
+  const before = tf.memory().numTensors;
+  await expect(f()).rejects.toThrow(message);
+  expect(tf.memory().numTensors).toBe(before);
+}
+
+const attacks = {
+  fgsm: (c: Classifier, x: tf.Tensor4D, y: unknown, o: object) => fgsm(c, x, y as number[], { eps: 0.03, ...o }),
+  fgsmRandomStart: (c: Classifier, x: tf.Tensor4D, y: unknown, o: object) => fgsmRandomStart(c, x, y as number[], { eps: 0.03, ...o }),
+  pgd: (c: Classifier, x: tf.Tensor4D, y: unknown, o: object) => pgd(c, x, y as number[], { eps: 0.03, steps: 2, ...o }),
+  apgd: (c: Classifier, x: tf.Tensor4D, y: unknown, o: object) => apgd(c, x, y as number[], { eps: 0.03, steps: 2, ...o }),
+};
+
+describe.each(Object.entries(attacks))('%s rejects bad input', (name, attack) => {
+  it('labels out of range for the classifier (10 classes)', async () => {
+    const labels = [...fx.labels];
+    labels[3] = 10;
+    await rejects(() => attack(model.classifier, images, labels, {}), /labels\[3\] = 10 is out of range: the classifier has 10 classes/);
+  });
+  it('negative, non-integer or non-numeric labels', async () => {
+    await rejects(() => attack(model.classifier, images, fx.labels.map((v, i) => (i === 0 ? -1 : v)), {}), /labels\[0\] = -1 is not a class index/);
+    await rejects(() => attack(model.classifier, images, fx.labels.map((v, i) => (i === 1 ? 1.5 : v)), {}), /labels\[1\] = 1.5/);
+  });
+  it('labels of the wrong length or shape', async () => {
+    await rejects(() => attack(model.classifier, images, fx.labels.slice(0, 5), {}), /labels has 5 entries but images has batch size 8/);
+    const t = tf.tensor2d([fx.labels], [1, 8], 'int32');
+    await rejects(() => attack(model.classifier, images, t, {}), /labels must be rank 1/);
+    t.dispose();
+  });
+  it('eps < 0, NaN or missing', async () => {
+    await rejects(() => attack(model.classifier, images, fx.labels, { eps: -0.1 }), /eps must be a finite number ≥ 0.*got -0.1/);
+    await rejects(() => attack(model.classifier, images, fx.labels, { eps: NaN }), /eps must be a finite number/);
+    await rejects(() => attack(model.classifier, images, fx.labels, { eps: undefined }), /eps must be a finite number/);
+  });
+  it('images outside the bounds (e.g. 0–255 pixels)', async () => {
+    const big = tf.mul(images, 255) as tf.Tensor4D;
+    await rejects(() => attack(model.classifier, big, fx.labels, {}), /images must lie in bounds \[0, 1\] \(pixels, not 0–255 nor normalised\), found values in \[[\d.]+, 2\d\d/);
+    big.dispose();
+    await rejects(() => attack(model.classifier, images, fx.labels, { bounds: [0.2, 0.5] }), /must lie in bounds \[0.2, 0.5\]/);
+    await rejects(() => attack(model.classifier, images, fx.labels, { bounds: [1, 0] }), /low < high/);
+  });
+  it('images of the wrong rank or dtype', async () => {
+    const x3 = tf.zeros([8, 8, 3]);
+    await rejects(() => attack(model.classifier, x3 as never, fx.labels, {}), /images must be rank 4 NHWC.*got shape \[8, 8, 3\]/);
+    x3.dispose();
+    const xi = tf.zeros([8, 8, 8, 3], 'int32');
+    await rejects(() => attack(model.classifier, xi as tf.Tensor4D, fx.labels, {}), /images must be float32, got int32/);
+    xi.dispose();
+  });
+  it('a classifier whose output does not fit the batch', async () => {
+    const wrong: Classifier = (x) => tf.tidy(() => tf.slice(model.classifier(x), [0, 0], [4, 10]));
+    await rejects(() => attack(wrong, images, fx.labels, {}), /logits \[8, numClasses\] for 8 images, got shape \[4, 10\]/);
+  });
+  if (name !== 'fgsm') {
+    it('initialDelta of another shape', async () => {
+      const d = tf.zeros([8, 8, 8, 1]) as tf.Tensor4D;
+      await rejects(() => attack(model.classifier, images, fx.labels, { initialDelta: d }), /initialDelta must have the images' shape \[8, 8, 8, 3\], got \[8, 8, 8, 1\]/);
+      d.dispose();
+    });
+  }
+});
+
+describe('option checks', () => {
+  it('targets out of range or of the wrong length', async () => {
+    await rejects(() => pgd(model.classifier, images, fx.labels, { eps: 0.03, steps: 1, targets: fx.targets.map((t, i) => (i === 2 ? 12 : t)) }), /targets\[2\] = 12 is out of range/);
+    await rejects(() => fgsm(model.classifier, images, fx.labels, { eps: 0.03, targets: [1, 2] }), /targets has 2 entries but images has batch size 8/);
+  });
+  it('pgd: steps, restarts, norm, loss, seed/rng', async () => {
+    await rejects(() => pgd(model.classifier, images, fx.labels, { eps: 0.03, steps: 1.5 }), /steps must be an integer ≥ 0/);
+    await rejects(() => pgd(model.classifier, images, fx.labels, { eps: 0.03, restarts: 0 }), /restarts must be an integer ≥ 1/);
+    await rejects(() => pgd(model.classifier, images, fx.labels, { eps: 0.03, restarts: 2, randomStart: false }), /would repeat the same deterministic run/);
+    await rejects(() => pgd(model.classifier, images, fx.labels, { eps: 0.03, norm: 'l1' as never }), /norm must be 'linf' or 'l2'/);
+    await rejects(() => pgd(model.classifier, images, fx.labels, { eps: 0.03, loss: 'dlr' as never }), /loss must be 'ce' or 'margin'/);
+    await rejects(() => pgd(model.classifier, images, fx.labels, { eps: 0.03, stepSize: -1 }), /stepSize must be a finite number ≥ 0/);
+  });
+  it('apgd: targeted is not offered', async () => {
+    await rejects(() => apgd(model.classifier, images, fx.labels, { eps: 0.03, targets: fx.targets } as never), /only the untargeted/);
+  });
+  it('eps = 0 returns the clean images (L∞ and L2) without NaN', async () => {
+    for (const norm of ['linf', 'l2'] as const) {
+      const r = await pgd(model.classifier, images, fx.labels, { eps: 0, norm, steps: 2 });
+      expect(await r.adversarial.data()).toEqual(await images.data());
+      r.adversarial.dispose();
+    }
+  });
+});
