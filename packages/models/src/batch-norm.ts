@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { batchNormTrain } from '@cnn/backend';
 
 /** PyTorch's BatchNorm2d defaults. */
 export const BN_EPS = 1e-5;
@@ -19,13 +20,14 @@ export interface BatchNormState {
  * - Eval (`training` false): running statistics, `y = x·scale + shift` with per-channel
  *   `scale = γ / √(running_var + eps)`, `shift = β − running_mean·scale`.
  * - Training: batch statistics over N, H, W with the biased variance for normalising. The whole
- *   normalisation is ONE op with a hand-written gradient (tf.customGrad) — far fewer ops on the
- *   tape than differentiating tf.moments:
+ *   normalisation is ONE op with a hand-written gradient (`batchNormTrain` of @cnn/backend:
+ *   tf.customGrad, or TensorFlow's FusedBatchNormV3 on tfjs-node) — far fewer ops on the tape
+ *   than differentiating tf.moments:
  *   `dx = γ·invstd·(dy − mean(dy) − x̂·mean(dy·x̂))`, `dγ = Σ dy·x̂`, `dβ = Σ dy`.
  *   With `updateRunningStats`, the running mean/var move by momentum 0.1 towards the batch mean
  *   and the UNBIASED batch variance (n/(n−1)), and num_batches_tracked += 1, in place.
  *
- * Kept in one file so a fused kernel (e.g. from @cnn/backend) can replace it.
+ * Kept in one file so the implementation can be swapped.
  * Disposes its intermediates; returns a new tensor.
  */
 export function batchNorm(
@@ -48,35 +50,11 @@ export function batchNorm(
       `batchNorm: training mode needs more than 1 value per channel, got input shape [${x.shape.join(', ')}]`,
     );
   }
-  // customGrad's typing passes inputs and the save function as one rest array.
-  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-    const [xIn, gamma, beta] = args as tf.Tensor[];
-    const save = args[3] as tf.GradSaveFunc;
-    const mean = tf.mean(xIn, [0, 1, 2]);
-    const variance = tf.mean(tf.square(tf.sub(xIn, mean)), [0, 1, 2]);
-    const invstd = tf.rsqrt(tf.add(variance, BN_EPS));
-    const scale = tf.mul(gamma, invstd);
-    const shift = tf.sub(beta, tf.mul(mean, scale));
-    const value = tf.add(tf.mul(xIn, scale), shift);
-    save([xIn, gamma, mean, invstd]);
-    if (updateRunningStats) updateStats(state, mean, variance, n);
-    return {
-      value,
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [xs, g, m, inv] = saved;
-        const xhat = tf.mul(tf.sub(xs, m), inv);
-        const dBeta = tf.sum(dy, [0, 1, 2]);
-        const dGamma = tf.sum(tf.mul(dy, xhat), [0, 1, 2]);
-        // dx = k·(dy − dβ/n − x̂·dγ/n), k = γ·invstd; written as dy·k + x̂·c1 + c2 with per-channel c's.
-        const k = tf.mul(g, inv);
-        const c1 = tf.mul(k, tf.div(dGamma, -n));
-        const c2 = tf.mul(k, tf.div(dBeta, -n));
-        const dx = tf.add(tf.add(tf.mul(dy, k), tf.mul(xhat, c1)), c2);
-        return [dx, dGamma, dBeta];
-      },
-    };
-  });
-  return op(x, state.gamma, state.beta) as tf.Tensor4D;
+  // One op with a hand-written gradient, from @cnn/backend (TensorFlow's fused kernels on tfjs-node).
+  const { y, mean, variance } = batchNormTrain(x, state.gamma as tf.Tensor as tf.Tensor1D, state.beta as tf.Tensor as tf.Tensor1D, BN_EPS);
+  if (updateRunningStats) updateStats(state, mean, variance, n);
+  tf.dispose([mean, variance]);
+  return y as tf.Tensor4D;
 }
 
 /** running ← (1 − m)·running + m·batch (unbiased variance); num_batches_tracked += 1. */
