@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { appendFile, mkdir } from 'node:fs/promises';
+import { appendFile, mkdir, open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { backendInfo, createRng, ensureGradients, type LabeledBatch, type Rng } from '@cnn/backend';
 import { adversarialBatch } from './adversarial.js';
@@ -218,6 +218,7 @@ export async function train(options: TrainOptions): Promise<TrainHistory> {
   };
 
   try {
+    if (o.resume && metricsPath) await endWithNewline(metricsPath);
     if (o.resume && ckptDir) {
       const ck = await loadLatestCheckpoint(ckptDir);
       if (ck) {
@@ -284,13 +285,15 @@ export async function train(options: TrainOptions): Promise<TrainHistory> {
         progress.startEpoch(epoch, o.epochs, total, skip);
         let step = 0;
         let lr = learningRateAt(o.schedule, epoch, o.epochs);
+        // Throughput counts wall time per step including waiting for the loader (not evaluation).
+        let tick = Date.now();
         for await (const batch of source) {
           if (step < skip) {
             disposeBatch(batch);
             step++;
+            tick = Date.now();
             continue;
           }
-          const t0 = Date.now();
           lr = learningRateForStep(o.schedule, epoch, step, stepsPerEpoch, o.epochs);
           let out: StepOutcome;
           try {
@@ -303,7 +306,9 @@ export async function train(options: TrainOptions): Promise<TrainHistory> {
           sums.loss += out.loss * n;
           sums.correct += out.correct;
           sums.seen += n;
-          sums.trainSeconds += (Date.now() - t0) / 1000;
+          const now = Date.now();
+          sums.trainSeconds += (now - tick) / 1000;
+          tick = now;
           const record: StepRecord = { epoch, step, globalStep, lr, loss: out.loss, accuracy: out.correct / n, gradNorm: out.gradNorm, batchSize: n };
           step++;
           globalStep++;
@@ -418,6 +423,25 @@ export function evalBatches(l: EvalLoader): BatchSource {
 
 function trainLoaderLength(o: TrainOptions): number {
   return epochBatches(o.trainLoader, 0).length ?? 0;
+}
+
+/** A kill mid-append can leave a partial last line in the JSONL: terminate it so later records parse. */
+async function endWithNewline(path: string): Promise<void> {
+  let fh;
+  try {
+    fh = await open(path, 'r');
+  } catch {
+    return;
+  }
+  try {
+    const { size } = await fh.stat();
+    if (size === 0) return;
+    const last = Buffer.alloc(1);
+    await fh.read(last, 0, 1, size - 1);
+    if (last[0] !== 0x0a) await appendFile(path, '\n');
+  } finally {
+    await fh.close();
+  }
 }
 
 function inferClasses(model: TrainableModel, batch: LabeledBatch): number {
