@@ -29,7 +29,9 @@ describe('parseCliArgs', () => {
     expect(a.evalAttacks).toEqual([{ type: 'pgd', steps: 10 }, { type: 'fgsm' }]);
   });
 
-  it('reads --flag=value and -h', () => {
+  it('reads --flag=value, -h, a leading -- (pnpm start -- …) and one-cycle', () => {
+    expect(parseCliArgs(['--', '--epochs', '2']).epochs).toBe(2);
+    expect(parseCliArgs(['--schedule', 'one-cycle']).schedule).toBe('onecycle');
     expect(parseCliArgs(['--eps=8/255']).eps).toBe(8 / 255);
     expect(parseCliArgs(['-h']).help).toBe(true);
   });

@@ -138,6 +138,8 @@ export function parseEvalAttacks(text: string): EvalAttackFlag[] {
  * that are not numbers or out of range, unknown choices, and flags that contradict each other.
  */
 export function parseCliArgs(argv: string[]): CliArgs {
+  // `pnpm start -- --flag` passes the `--` through: drop a leading one.
+  if (argv[0] === '--') argv = argv.slice(1);
   let values: Record<string, string | boolean | undefined>;
   try {
     ({ values } = parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: false }));
@@ -158,7 +160,8 @@ export function parseCliArgs(argv: string[]): CliArgs {
     epochs: positiveInt(s('epochs'), '--epochs'),
     batchSize: positiveInt(s('batch-size'), '--batch-size'),
     lr: s('lr') === undefined ? undefined : parseBoundedNumber(s('lr')!, '--lr', { min: 0, minExclusive: true, max: 100 }),
-    schedule: oneOf(s('schedule'), SCHEDULES, '--schedule'),
+    // 'one-cycle' is accepted for 'onecycle'.
+    schedule: oneOf(s('schedule') === 'one-cycle' ? 'onecycle' : s('schedule'), SCHEDULES, '--schedule'),
     warmup: s('warmup') === undefined ? undefined : parseBoundedNumber(s('warmup')!, '--warmup', { min: 0 }),
     optimizer: oneOf(s('optimizer'), OPTIMIZERS, '--optimizer') ?? 'sgd',
     momentum: s('momentum') === undefined ? undefined : parseBoundedNumber(s('momentum')!, '--momentum', { min: 0, max: 1 }),
