@@ -20,7 +20,7 @@ beforeAll(async () => {
     await initBackend('cpu');
   }
   const full = await loadCifar({ root: DATA, split: 'test' });
-  testSet = { length: 96, classNames: full.classNames, get: (i, rng) => full.get(i, rng) };
+  testSet = { length: 96, classNames: full.classNames, get: (i) => full.get(i) };
   model = createModel('resnet20', { widths: [8, 16, 16], depths: [1, 1, 1], stemWidth: 8, seed: 5 });
 });
 
