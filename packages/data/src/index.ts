@@ -1,3 +1,4 @@
+export type { LabeledBatch, Rng } from '@cnn/backend';
 export type { Dataset, Sample } from './dataset.js';
 export {
   CIFAR_SOURCES,
