@@ -47,10 +47,9 @@ export async function runCifar(config: RunConfig, argv: string[] = []): Promise<
   say(`backend: ${choice.backend} (${choice.reason})`);
 
   const variant = config.dataset;
-  const [fullTrain, fullTest] = await Promise.all([
-    loadCifar({ root: config.dataRoot, variant, split: 'train', download: config.download }),
-    loadCifar({ root: config.dataRoot, variant, split: 'test', download: false }),
-  ]);
+  // One after the other: the first call may download the archive the second one reads.
+  const fullTrain = await loadCifar({ root: config.dataRoot, variant, split: 'train', download: config.download });
+  const fullTest = await loadCifar({ root: config.dataRoot, variant, split: 'test' });
   const trainSet = firstN(fullTrain, config.trainLimit);
   const testSet = firstN(fullTest, config.testLimit);
   if (trainSet.length < config.batchSize) {
