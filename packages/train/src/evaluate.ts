@@ -18,8 +18,8 @@ export function asClassifier(model: TrainableModel | Classifier): Classifier {
  * per attack (via `@cnn/attacks`) and in the worst case over all attacks (an example counts only if
  * it is classified correctly clean and under every attack). ε and images in `[0, 1]` pixel units.
  *
- * Disposes every batch it reads (also those beyond `maxExamples`); leaves `tf.memory().numTensors`
- * unchanged.
+ * Disposes every batch it reads and stops reading once `maxExamples` are done; leaves
+ * `tf.memory().numTensors` unchanged.
  */
 export async function evaluate(model: TrainableModel | Classifier, loader: BatchSource, options: EvaluateOptions = {}): Promise<EvalResult> {
   ensureGradients();
@@ -44,8 +44,12 @@ export async function evaluate(model: TrainableModel | Classifier, loader: Batch
   let batchIndex = 0;
 
   for await (const batch of loader) {
+    if (n >= maxExamples) {
+      // Stop reading: dispose this batch and leave the loop (the source's return() ends it).
+      for (const t of [batch.images, batch.labels, batch.targets]) if (t && !t.isDisposed) t.dispose();
+      break;
+    }
     try {
-      if (n >= maxExamples) continue; // drain: still dispose the rest (finally)
       const b = batch.images.shape[0];
       if (batch.labels.shape[0] !== b) throw new Error(`evaluate: batch has ${b} images but ${batch.labels.shape[0]} labels`);
       const take = Math.min(b, maxExamples - n);
@@ -109,6 +113,7 @@ export async function evaluate(model: TrainableModel | Classifier, loader: Batch
     } finally {
       for (const t of [batch.images, batch.labels, batch.targets]) if (t && !t.isDisposed) t.dispose();
     }
+    if (n >= maxExamples) break;
   }
   if (n === 0) throw new Error('evaluate: the loader yielded no examples');
 

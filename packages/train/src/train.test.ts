@@ -179,9 +179,12 @@ describe('training modes (tensorflow, else cpu)', () => {
           maxSteps: 4,
           schedule: { type: 'onecycle', maxLr: 0.1 },
           evaluate: { attacks: [{ type: 'pgd', eps: 8 / 255, steps: 2 }], maxExamples: 64 },
+          // One case also runs AdamW, label smoothing and gradient clipping inside the loop.
+          ...(mode?.type === 'cutmix' ? { optimizer: { type: 'adamw', weightDecay: 0.05 }, schedule: { type: 'constant', lr: 1e-3 }, labelSmoothing: 0.1, gradClipNorm: 1 } : {}),
           onStep: (r) => {
             counts.push(tf.memory().numTensors);
             expect(Number.isFinite(r.loss)).toBe(true);
+            expect(r.gradNorm).toBeGreaterThan(0);
           },
         }),
       );

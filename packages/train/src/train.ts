@@ -199,7 +199,7 @@ export async function train(options: TrainOptions): Promise<TrainHistory> {
   const metricsPath = o.outDir ? join(o.outDir, 'metrics.jsonl') : undefined;
   if (o.outDir) await mkdir(o.outDir, { recursive: true });
 
-  let stepsPerEpoch = o.stepsPerEpoch ?? trainLoaderLength(o);
+  const stepsPerEpoch = o.stepsPerEpoch ?? trainLoaderLength(o);
   if (!(stepsPerEpoch > 0)) {
     throw new Error('train: cannot tell the number of steps per epoch: give options.stepsPerEpoch or a loader with a length');
   }
