@@ -17,7 +17,7 @@ import {
  * sees a half-written file (and an interrupted write leaves the old file intact). Node only.
  */
 export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<void> {
-  const fs = await import('node:fs/promises');
+  const fs = await import(/* webpackIgnore: true */ /* @vite-ignore */ 'node:fs/promises');
   const tmp = `${path}.tmp-${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
   try {
     await fs.writeFile(tmp, bytes);
@@ -47,7 +47,7 @@ export async function loadWeights(
 ): Promise<LoadedWeightsInfo> {
   let bytes: Uint8Array;
   if (typeof pathOrBytes === 'string') {
-    const fs = await import('node:fs/promises');
+    const fs = await import(/* webpackIgnore: true */ /* @vite-ignore */ 'node:fs/promises');
     try {
       const buffer = await fs.readFile(pathOrBytes);
       bytes = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
