@@ -68,7 +68,8 @@ describe('the built dist in a plain Node process', () => {
     const stale = fs
       .readdirSync(path.join(pkgDir, 'src'), { recursive: true })
       .map(String)
-      .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
+      // src/generated is rewritten by pretest itself; the build bundles the same content.
+      .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && !f.startsWith('generated'))
       .filter((f) => fs.statSync(path.join(pkgDir, 'src', f)).mtimeMs > built);
     if (stale.length) throw new Error(`dist is older than src/${stale[0]}: run \`pnpm build\` in packages/backend first`);
   });
