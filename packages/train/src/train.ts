@@ -87,6 +87,10 @@ function validate(o: TrainOptions): void {
     throw new Error(`train: unknown mode "${(m as { type: string }).type}" (standard, mixup, cutmix, pgd, fgsm-rs)`);
   }
   if (o.resume && !o.outDir) throw new Error('train: resume needs outDir (where the checkpoints are)');
+  const best = o.bestMetric?.name ?? 'accuracy';
+  if (o.evalLoader && best.startsWith('robust.') && !(o.evaluate?.attacks?.length)) {
+    throw new Error(`train: bestMetric "${best}" needs attacks in the per-epoch evaluation (options.evaluate.attacks)`);
+  }
 }
 
 /** Per-epoch accumulators, saved in checkpoints so a mid-epoch resume reports the same epoch means. */
