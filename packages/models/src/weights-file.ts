@@ -12,12 +12,18 @@ import {
  * rest of the package (createModel, the codec, weightsToBytes…) bundles for a browser.
  */
 
+// A non-literal specifier (plus the bundlers' ignore comments) keeps browser bundlers from trying
+// to resolve node:fs; Node resolves it at run time.
+const FS_MODULE = 'node:fs/promises';
+const nodeFs = (): Promise<typeof import('node:fs/promises')> =>
+  import(/* webpackIgnore: true */ /* @vite-ignore */ FS_MODULE);
+
 /**
  * Writes `bytes` to `path` atomically: a temporary file beside it, then a rename, so a reader never
  * sees a half-written file (and an interrupted write leaves the old file intact). Node only.
  */
 export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<void> {
-  const fs = await import(/* webpackIgnore: true */ /* @vite-ignore */ 'node:fs/promises');
+  const fs = await nodeFs();
   const tmp = `${path}.tmp-${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
   try {
     await fs.writeFile(tmp, bytes);
@@ -47,7 +53,7 @@ export async function loadWeights(
 ): Promise<LoadedWeightsInfo> {
   let bytes: Uint8Array;
   if (typeof pathOrBytes === 'string') {
-    const fs = await import(/* webpackIgnore: true */ /* @vite-ignore */ 'node:fs/promises');
+    const fs = await nodeFs();
     try {
       const buffer = await fs.readFile(pathOrBytes);
       bytes = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
