@@ -11,7 +11,8 @@ export interface ProgressValues {
 
 /**
  * Per-epoch progress: a `cli-progress` bar (images/s, loss, accuracy, ETA) when the mode is 'bar'
- * (or 'auto' and stdout is a TTY), else one plain line every `logEvery` steps and at the end.
+ * (or 'auto' and stdout is a TTY), else plain lines — every `logEvery` steps, by default about ten
+ * per epoch — and one at the end of the epoch.
  */
 export class Progress {
   private bar?: SingleBar;
@@ -20,10 +21,11 @@ export class Progress {
   private epoch = 0;
   private epochs = 0;
   private lastLogged = -1;
+  private every = 1;
 
   constructor(
     mode: ProgressMode = 'auto',
-    private readonly logEvery = 50,
+    private readonly logEvery?: number,
     private readonly write: (line: string) => void = (l) => process.stdout.write(`${l}\n`),
   ) {
     this.mode = mode === 'auto' ? (process.stdout.isTTY ? 'bar' : 'log') : mode;
@@ -34,6 +36,7 @@ export class Progress {
     this.epochs = epochs;
     this.total = totalSteps;
     this.lastLogged = -1;
+    this.every = this.logEvery ?? Math.max(1, Math.round((totalSteps || 100) / 10));
     if (this.mode === 'bar') {
       this.bar = new SingleBar({
         format: `epoch ${epoch + 1}/${epochs} [{bar}] {value}/{total} | {ips} img/s | loss {loss} | acc {acc} | lr {lr} | ETA {eta_formatted}`,
@@ -53,7 +56,7 @@ export class Progress {
         acc: (100 * v.accuracy).toFixed(1) + '%',
         lr: v.lr.toPrecision(3),
       });
-    } else if (this.mode === 'log' && (step % this.logEvery === 0 || step === this.total) && step !== this.lastLogged) {
+    } else if (this.mode === 'log' && (step % this.every === 0 || step === this.total) && step !== this.lastLogged) {
       this.lastLogged = step;
       this.write(
         `epoch ${this.epoch + 1}/${this.epochs} step ${step}/${this.total || '?'} loss ${v.loss.toFixed(4)} acc ${(100 * v.accuracy).toFixed(1)}% lr ${v.lr.toPrecision(3)} ${v.imagesPerSecond.toFixed(1)} img/s`,

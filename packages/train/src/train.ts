@@ -198,7 +198,7 @@ export async function train(options: TrainOptions): Promise<TrainHistory> {
   const seed = o.seed ?? 0;
   const rng = createRng(seed).fork(0x7a1);
   const logEvery = Math.max(1, o.logEverySteps ?? 10);
-  const progress = new Progress(o.progress ?? 'auto', Math.max(logEvery, 10));
+  const progress = new Progress(o.progress ?? 'auto');
   const ckptDir = o.outDir ? join(o.outDir, 'checkpoints') : undefined;
   const metricsPath = o.outDir ? join(o.outDir, 'metrics.jsonl') : undefined;
   if (o.outDir) await mkdir(o.outDir, { recursive: true });
