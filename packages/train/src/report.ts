@@ -24,7 +24,7 @@ function finalTable(e: EvalResult): string {
   return `<table class="kv">${rows.map(([k, v]) => `<tr><th>${escapeXml(k)}</th><td>${escapeXml(v)}</td></tr>`).join('')}</table>`;
 }
 
-function exampleGrid(examples: ExampleImage[], classNames?: string[]): string {
+function exampleGrid(examples: ExampleImage[], classNames?: readonly string[]): string {
   const name = (i: number | undefined): string => (i === undefined ? '–' : (classNames?.[i] ?? String(i)));
   const cell = (pixels: Float32Array, ex: ExampleImage, caption: string, ok: boolean): string => {
     const url = pngDataUrl(pixels, ex.width, ex.height, ex.channels as 1 | 3 | 4);

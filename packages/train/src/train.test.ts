@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, type LabeledBatch } from '@cnn/backend';
 import { cifarTrainTransform, loadCifar, loader, randomCropFlip, type Dataset } from '@cnn/data';
 import { createModel, loadWeights, type Model } from '@cnn/models';
-import { train, NonFiniteLossError } from './train.js';
+import { train, metricValue, NonFiniteLossError } from './train.js';
 import type { StepRecord, TrainOptions } from './types.js';
 
 // <repo>/../shared/data: the repo root is three levels above this file's directory.
@@ -241,5 +241,30 @@ describe('failure handling (tensorflow, else cpu)', () => {
     expect(h2.interrupted).toBeUndefined();
     expect(h2.epochs).toHaveLength(1);
     model.dispose();
+  });
+});
+
+describe('metricValue (best-model metric lookup)', () => {
+  const r = {
+    n: 10,
+    accuracy: 0.8,
+    nll: 0.5,
+    brier: 0.3,
+    ece: 0.05,
+    calibrationErrorTopLabel: 0.04,
+    calibrationErrorMarginal: 0.02,
+    robust: { clean: 0.8, perAttack: { 'pgd-20': 0.4, fgsm: 0.5 }, worstCase: 0.35, n: 10 },
+  };
+  it('reads plain and robust metrics', () => {
+    expect(metricValue(r, 'accuracy')).toBe(0.8);
+    expect(metricValue(r, 'ece')).toBe(0.05);
+    expect(metricValue(r, 'robust.worstCase')).toBe(0.35);
+    expect(metricValue(r, 'robust.pgd-20')).toBe(0.4);
+    expect(metricValue(r, 'robust.perAttack.fgsm')).toBe(0.5);
+  });
+  it('names what is missing', () => {
+    expect(() => metricValue(r, 'robust.apgd')).toThrow(/have pgd-20, fgsm/);
+    expect(() => metricValue({ ...r, robust: undefined }, 'robust.worstCase')).toThrow(/needs evaluation attacks/);
+    expect(() => metricValue(r, 'accuracy2')).toThrow(/not a number/);
   });
 });

@@ -402,7 +402,7 @@ export async function train(options: TrainOptions): Promise<TrainHistory> {
           backend: backendInfo(),
           history,
           notes: history.interrupted ? ['Run interrupted (SIGINT); resume with resume: true.'] : undefined,
-          classNames: (o.config?.classNames as string[] | undefined) ?? undefined,
+          classNames: o.classNames ?? (Array.isArray(o.config?.classNames) ? (o.config.classNames as string[]) : undefined),
         });
         history.files.report = reportPath;
       }

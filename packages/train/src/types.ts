@@ -391,6 +391,8 @@ export interface TrainOptions {
   report?: boolean;
   /** Title of the report, default 'Training run'. */
   title?: string;
+  /** Class names for the report's captions (index → name); default `config.classNames` if given. */
+  classNames?: readonly string[];
   /** Install a SIGINT handler that checkpoints then stops the run, default true when `outDir` is set. */
   handleSigint?: boolean;
   /** Free-form configuration recorded in checkpoints and the report (CLI flags, model name …). */
@@ -417,7 +419,7 @@ export interface ReportInput {
   /** Final evaluation (defaults to `history.final`). */
   evaluation?: EvalResult;
   /** Class names for captions (index → name). */
-  classNames?: string[];
+  classNames?: readonly string[];
   /** Extra notes shown under the title. */
   notes?: string[];
 }
