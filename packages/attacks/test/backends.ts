@@ -1,4 +1,3 @@
-import * as tf from '@tensorflow/tfjs-core';
 import { initBackend, type BackendName } from '@cnn/backend';
 
 /**
@@ -38,6 +37,5 @@ export async function probeBackends(): Promise<Map<BackendName, string | null>> 
     if (reason) console.warn(`[attacks tests] backend ${b} unavailable, its tests are skipped: ${reason}`);
     out.set(b, reason);
   }
-  await tf.setBackend(tf.getBackend());
   return out;
 }
