@@ -68,6 +68,21 @@ export function attackName(spec: AttackSpec): string {
   return spec.type;
 }
 
+/** An evaluation attack with its name and every default filled in (as {@link runAttack} runs it). */
+export function resolveAttack(spec: AttackSpec): AttackSpec & { name: string } {
+  const name = attackName(spec);
+  switch (spec.type) {
+    case 'pgd': {
+      const steps = spec.steps ?? 20;
+      return { ...spec, name, steps, stepSize: spec.stepSize ?? (2.5 * spec.eps) / steps, restarts: spec.restarts ?? 1, randomStart: spec.randomStart ?? true };
+    }
+    case 'fgsm-rs':
+      return { ...spec, name, stepSize: spec.stepSize ?? 1.25 * spec.eps };
+    default:
+      return { ...spec, name };
+  }
+}
+
 /**
  * Runs one evaluation attack through `@cnn/attacks`; resolves to the adversarial images (caller
  * disposes) and, per example, whether the attack fooled the classifier.

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ensureGradients, type Classifier } from '@cnn/backend';
-import { attackName, runAttack } from './adversarial.js';
+import { attackName, resolveAttack, runAttack } from './adversarial.js';
 import { calibrationSummary } from './calibration-summary.js';
 import type { BatchSource, EvalResult, EvaluateOptions, ExampleImage, RobustResult, TrainableModel } from './types.js';
 
@@ -127,6 +127,7 @@ export async function evaluate(model: TrainableModel | Classifier, loader: Batch
       perAttack: Object.fromEntries(names.map((nm, i) => [nm, perAttackCorrect[i] / attacked])),
       worstCase: worstCorrect / attacked,
       n: attacked,
+      attacks: attacks.map(resolveAttack),
     };
     result.robust = robust;
   }

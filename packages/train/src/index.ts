@@ -7,7 +7,7 @@
  */
 export { train, NonFiniteLossError, metricValue } from './train.js';
 export { evaluate, asClassifier } from './evaluate.js';
-export { attackName } from './adversarial.js';
+export { attackName, resolveAttack } from './adversarial.js';
 export { createOptimizer, type Optimizer, type OptimizerStateJson } from './optimizer.js';
 export { SGD } from './sgd.js';
 export { Adam } from './adam.js';

@@ -25,7 +25,7 @@ function evaluation(): EvalResult {
     ece: 0.2,
     calibrationErrorTopLabel: 0.1,
     calibrationErrorMarginal: 0.05,
-    robust: { clean: 0.5, perAttack: { 'pgd-20': 0.25 }, worstCase: 0.25, n: 4 },
+    robust: { clean: 0.5, perAttack: { 'pgd-20': 0.25 }, worstCase: 0.25, n: 4, attacks: [{ name: 'pgd-20', type: 'pgd', eps: 8 / 255, steps: 20, stepSize: 2 / 255 }] },
     reliability: diagram,
     reliabilitySvg: renderReliabilityDiagramSvg(diagram),
     examples: [{ height: 4, width: 4, channels: 3, clean: img, adversarial: img, label: 1, cleanPrediction: 1, adversarialPrediction: 2, attack: 'pgd-20' }],
@@ -54,6 +54,7 @@ describe('renderReport', () => {
     expect((html.match(/src="data:image\/png;base64,/g) ?? []).length).toBe(2);
     expect(html).toContain('pgd-20 → frog');
     expect(html).toContain('25.00%');
+    expect(html).toContain('pgd-20 (ℓ∞ ε = 8/255, 20 steps of 2/255)');
     expect(html).toContain('&quot;model&quot;: &quot;resnet20&quot;');
   });
 

@@ -1,10 +1,19 @@
 import { escapeXml, lineChartSvg, type ChartSeries } from './line-chart.js';
 import { pngDataUrl } from './png.js';
 import { writeFileAtomic } from './atomic-write.js';
-import type { EvalResult, ExampleImage, ReportInput } from './types.js';
+import type { AttackSpec, EvalResult, ExampleImage, ReportInput } from './types.js';
 
 const pct = (v: number | undefined): string => (v === undefined || !Number.isFinite(v) ? '–' : `${(100 * v).toFixed(2)}%`);
 const num = (v: number | undefined, digits = 4): string => (v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(digits));
+
+/** e.g. "ℓ∞ ε = 8/255, 20 steps of 2/255" (pixel units shown in 1/255). */
+function describeAttack(a: AttackSpec): string {
+  const u = (v: number): string => `${Number((v * 255).toFixed(2))}/255`;
+  const parts = [`ℓ∞ ε = ${u(a.eps)}`];
+  if (a.type === 'pgd') parts.push(`${a.steps} steps of ${u(a.stepSize ?? 0)}${(a.restarts ?? 1) > 1 ? `, ${a.restarts} restarts` : ''}`);
+  if (a.type === 'fgsm-rs') parts.push(`step ${u(a.stepSize ?? 0)}, random start`);
+  return parts.join(', ');
+}
 
 function finalTable(e: EvalResult): string {
   const rows: Array<[string, string]> = [
@@ -18,7 +27,10 @@ function finalTable(e: EvalResult): string {
   ];
   if (e.robust) {
     rows.push([`Clean accuracy on the attacked subset (n = ${e.robust.n})`, pct(e.robust.clean)]);
-    for (const [name, acc] of Object.entries(e.robust.perAttack)) rows.push([`Robust accuracy: ${name}`, pct(acc)]);
+    for (const [name, acc] of Object.entries(e.robust.perAttack)) {
+      const spec = e.robust.attacks?.find((a) => a.name === name);
+      rows.push([`Robust accuracy: ${name}${spec ? ` (${describeAttack(spec)})` : ''}`, pct(acc)]);
+    }
     rows.push(['Robust accuracy: worst case over attacks', pct(e.robust.worstCase)]);
   }
   return `<table class="kv">${rows.map(([k, v]) => `<tr><th>${escapeXml(k)}</th><td>${escapeXml(v)}</td></tr>`).join('')}</table>`;

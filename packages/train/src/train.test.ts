@@ -253,7 +253,7 @@ describe('metricValue (best-model metric lookup)', () => {
     ece: 0.05,
     calibrationErrorTopLabel: 0.04,
     calibrationErrorMarginal: 0.02,
-    robust: { clean: 0.8, perAttack: { 'pgd-20': 0.4, fgsm: 0.5 }, worstCase: 0.35, n: 10 },
+    robust: { clean: 0.8, perAttack: { 'pgd-20': 0.4, fgsm: 0.5 }, worstCase: 0.35, n: 10, attacks: [] },
   };
   it('reads plain and robust metrics', () => {
     expect(metricValue(r, 'accuracy')).toBe(0.8);

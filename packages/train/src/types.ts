@@ -229,6 +229,8 @@ export interface RobustResult {
   worstCase: number;
   /** Number of attacked examples. */
   n: number;
+  /** The attacks as run, with their names and resolved defaults (steps, step size). */
+  attacks: Array<AttackSpec & { name: string }>;
 }
 
 /** One example kept for the report's clean-vs-adversarial grid. Pixels HWC in `[0, 1]`. */
