@@ -8,7 +8,8 @@ import * as tf from '@tensorflow/tfjs-core';
 
 /**
  * `nn.Conv2d(stride, padding)` on NHWC: symmetric zero padding of `padding` pixels, then a 'valid'
- * convolution. `filter` is `[kh, kw, in, out]`; `bias` `[out]` or undefined. Disposes intermediates.
+ * convolution (tfjs-node's backward kernels have no explicit padding; TF's 'same' would pad a
+ * stride-2 convolution asymmetrically). `filter` is `[kh, kw, in, out]`; `bias` `[out]` or undefined. Disposes intermediates.
  */
 export function conv2d(
   x: tf.Tensor4D,
@@ -18,6 +19,13 @@ export function conv2d(
   bias?: tf.Tensor1D,
 ): tf.Tensor4D {
   return tf.tidy(() => {
+    const [kh, kw] = filter.shape;
+    if (stride === 1 && kh === kw && 2 * padding === kh - 1) {
+      // Stride 1, odd kernel, padding (k−1)/2: TF's 'same' pads (k−1)/2 on every side too — the same
+      // maths without a Pad op (and its Slice in the backward pass).
+      const y = tf.conv2d(x, filter, 1, 'same');
+      return bias ? tf.add(y, bias) : y;
+    }
     const padded =
       padding > 0
         ? tf.pad(x, [
