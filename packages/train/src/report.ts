@@ -40,7 +40,11 @@ function exampleGrid(examples: ExampleImage[], classNames?: readonly string[]): 
   const name = (i: number | undefined): string => (i === undefined ? '–' : (classNames?.[i] ?? String(i)));
   const cell = (pixels: Float32Array, ex: ExampleImage, caption: string, ok: boolean): string => {
     const url = pngDataUrl(pixels, ex.width, ex.height, ex.channels as 1 | 3 | 4);
-    return `<figure><img src="${url}" width="${Math.max(64, ex.width * 2)}" height="${Math.max(64, ex.height * 2)}" alt="${escapeXml(caption)}"/><figcaption class="${ok ? 'ok' : 'bad'}">${escapeXml(caption)}</figcaption></figure>`;
+    // Small images (CIFAR) are magnified 2×; large ones (ImageNet) shown at most 160 px wide.
+    const scale = ex.width <= 64 ? 2 : Math.min(1, 160 / ex.width);
+    const w = Math.round(ex.width * scale);
+    const h = Math.round(ex.height * scale);
+    return `<figure><img src="${url}" width="${w}" height="${h}" alt="${escapeXml(caption)}"/><figcaption class="${ok ? 'ok' : 'bad'}">${escapeXml(caption)}</figcaption></figure>`;
   };
   const items = examples.map((ex) => {
     const clean = cell(ex.clean, ex, `clean → ${name(ex.cleanPrediction)}`, ex.cleanPrediction === ex.label);
@@ -99,7 +103,7 @@ table{border-collapse:collapse;font-size:13px}th,td{border:1px solid #ddd;paddin
 table.kv th{background:#f6f6f6;font-weight:normal}.grid-table th{background:#f6f6f6}
 .charts svg{margin:4px;border:1px solid #eee}pre{background:#f7f7f7;padding:8px;font-size:12px;overflow:auto}
 .grid{display:flex;flex-wrap:wrap;gap:10px}.pair{border:1px solid #ddd;padding:4px;font-size:11px}
-.pair figure{display:inline-block;margin:2px;text-align:center}.pair img{image-rendering:pixelated;display:block}
+.pair figure{display:inline-block;margin:2px;text-align:center}.pair img{image-rendering:pixelated;display:block;max-width:160px;height:auto}
 .ok{color:#197a19}.bad{color:#c0161d;font-weight:bold}.label{font-weight:bold}.notes{color:#555}`;
 
 /**
