@@ -11,6 +11,8 @@ const backends = await probeBackends();
 const N = 32;
 const EPS = 2 / 255;
 const L2_EPS = 0.25;
+/** Random starts of the first backend tested, compared with the others'. */
+const startsSeen = new Map<string, Float32Array>();
 
 describe.each([...backends.entries()])('attacks on a tiny CIFAR-10 CNN (%s)', (backend, unavailable) => {
   const run = it.skipIf(unavailable !== null);
@@ -102,6 +104,19 @@ describe.each([...backends.entries()])('attacks on a tiny CIFAR-10 CNN (%s)', (b
     norms.forEach((v) => expect(v).toBeLessThanOrEqual(L2_EPS * (1 + 1e-5)));
     expect(Math.max(...norms)).toBeGreaterThan(L2_EPS * 0.5); // it did move
     r.adversarial.dispose();
+  });
+
+  run('random starts are the same on every backend (drawn on the host from the seed)', async () => {
+    for (const norm of ['linf', 'l2'] as const) {
+      const r = await pgd(classifier, images, labels, { norm, eps: norm === 'linf' ? EPS : L2_EPS, steps: 0, seed: 21 });
+      const v = Float32Array.from(await r.adversarial.data());
+      r.adversarial.dispose();
+      const first = startsSeen.get(norm);
+      if (first) {
+        // clip(x + δ): one correctly rounded float32 add, so bit-for-bit the same everywhere.
+        expect(v).toEqual(first);
+      } else startsSeen.set(norm, v);
+    }
   });
 
   run('the same seed gives the same result; another seed another start', async () => {
