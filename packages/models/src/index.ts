@@ -18,6 +18,7 @@ export type {
 export {
   createModel,
   getModelConfig,
+  isModelName,
   listModels,
   toClassifier,
   CIFAR10_NORMALIZATION,

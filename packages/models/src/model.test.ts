@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import {
   CIFAR10_NORMALIZATION,
   createModel,
+  isModelName,
   listModels,
   toClassifier,
   type Model,
@@ -200,6 +201,10 @@ describe('Model', () => {
     expect(all.length).toBe(30);
     expect(listModels('preact')).toEqual(['preact_resnet18', 'preact_resnet34', 'preact_resnet50', 'preact_resnet101', 'preact_resnet152']);
     expect(listModels(/^wrn_\d+_10$/)).toEqual(['wrn_28_10', 'wrn_34_10']);
+    expect(isModelName('wrn_10_1')).toBe(true);
+    expect(isModelName('wrn_11_1')).toBe(false);
+    expect(isModelName('resnet19')).toBe(false);
+    expect(all.every(isModelName)).toBe(true);
     const m = createModel('wrn_10_1', { numClasses: 2 }); // any 6n+4 depth works, listed or not
     expect(m.name).toBe('wrn_10_1');
     expect(m.numClasses).toBe(2);

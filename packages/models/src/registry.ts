@@ -161,6 +161,13 @@ export function listModels(filter?: string | RegExp): string[] {
   throw new Error(`listModels: filter must be a string or a RegExp, got ${typeof filter}`);
 }
 
+/**
+ * Whether `name` is a model {@link createModel} accepts (narrows a CLI string to {@link ModelName}).
+ */
+export function isModelName(name: string): name is ModelName {
+  return typeof name === 'string' && lookup(name) !== undefined;
+}
+
 const COMMON_OPTIONS = ['numClasses', 'stem', 'normalize', 'zeroInitResidual', 'seed', 'widths', 'depths', 'stemWidth'];
 
 /**
