@@ -18,8 +18,19 @@ EPS = 8 / 255
 ALPHA = 2 / 255
 
 
-class Basic(nn.Module):
+class OptionA(nn.Module):
+    """Parameter-free shortcut (akamaster's CIFAR ResNets): every second pixel, zero channels."""
+
     def __init__(self, cin, cout, stride):
+        super().__init__()
+        self.p, self.stride = (cout - cin) // 2, stride
+
+    def forward(self, x):
+        return F.pad(x[:, :, :: self.stride, :: self.stride], (0, 0, 0, 0, self.p, self.p))
+
+
+class Basic(nn.Module):
+    def __init__(self, cin, cout, stride, shortcut="B"):
         super().__init__()
         self.conv1 = nn.Conv2d(cin, cout, 3, stride, 1, bias=False)
         self.bn1 = nn.BatchNorm2d(cout)
@@ -27,7 +38,10 @@ class Basic(nn.Module):
         self.bn2 = nn.BatchNorm2d(cout)
         self.shortcut = None
         if stride != 1 or cin != cout:
-            self.shortcut = nn.Sequential(nn.Conv2d(cin, cout, 1, stride, bias=False), nn.BatchNorm2d(cout))
+            if shortcut == "A":
+                self.shortcut = OptionA(cin, cout, stride)
+            else:
+                self.shortcut = nn.Sequential(nn.Conv2d(cin, cout, 1, stride, bias=False), nn.BatchNorm2d(cout))
 
     def forward(self, x):
         h = F.relu(self.bn1(self.conv1(x)))
@@ -36,7 +50,7 @@ class Basic(nn.Module):
 
 
 class Bottleneck(nn.Module):
-    def __init__(self, cin, cout, stride):
+    def __init__(self, cin, cout, stride, shortcut="B"):
         super().__init__()
         inner = cout // 4
         self.conv1 = nn.Conv2d(cin, inner, 1, bias=False)
@@ -57,7 +71,7 @@ class Bottleneck(nn.Module):
 
 
 class PreAct(nn.Module):
-    def __init__(self, cin, cout, stride):
+    def __init__(self, cin, cout, stride, shortcut="B"):
         super().__init__()
         self.bn1 = nn.BatchNorm2d(cin)
         self.conv1 = nn.Conv2d(cin, cout, 3, stride, 1, bias=False)
@@ -93,13 +107,16 @@ class Net(nn.Module):
         cin = sw
         for s, (depth, width) in enumerate(zip(spec["depths"], spec["widths"])):
             for b in range(depth):
-                layers.append(block(cin, width, 2 if (b == 0 and s > 0) else 1))
+                layers.append(block(cin, width, 2 if (b == 0 and s > 0) else 1, spec["shortcut"]))
                 cin = width
         self.layers = nn.Sequential(*layers)
         self.final = nn.Sequential(nn.BatchNorm2d(cin), nn.ReLU()) if self.preact else nn.Identity()
         self.fc = nn.Linear(cin, spec["numClasses"])
+        self.register_buffer("mean", torch.tensor(spec["normalize"]["mean"]).view(1, 3, 1, 1))
+        self.register_buffer("std", torch.tensor(spec["normalize"]["std"]).view(1, 3, 1, 1))
 
     def forward(self, x):
+        x = (x - self.mean) / self.std  # inside the model, as @cnn/models does
         h = self.final(self.layers(self.stem(x)))
         return self.fc(torch.flatten(F.adaptive_avg_pool2d(h, 1), 1))
 

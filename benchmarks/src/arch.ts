@@ -19,13 +19,23 @@ export interface ArchSpec {
   stem: 'cifar' | 'imagenet';
   inputSize: number;
   numClasses: number;
+  /**
+   * Where the shape changes: 'B' = 1×1 conv (+ BN) projection; 'A' = parameter-free (every second
+   * pixel, channels zero-padded on both sides), the He et al. CIFAR ResNets' default in @cnn/models.
+   */
+  shortcut: 'A' | 'B';
+  /** Per-channel input normalisation done inside the model (as @cnn/models does). */
+  normalize: { mean: number[]; std: number[] };
 }
 
+const CIFAR_NORM = { mean: [0.4914, 0.4822, 0.4465], std: [0.247, 0.2435, 0.2616] };
+const IMAGENET_NORM = { mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] };
+
 export const ARCHS: Record<string, ArchSpec> = {
-  resnet20: { name: 'resnet20', block: 'basic', depths: [3, 3, 3], widths: [16, 32, 64], stemWidth: 16, stem: 'cifar', inputSize: 32, numClasses: 10 },
-  resnet18: { name: 'resnet18', block: 'basic', depths: [2, 2, 2, 2], widths: [64, 128, 256, 512], stemWidth: 64, stem: 'cifar', inputSize: 32, numClasses: 10 },
-  wrn_16_4: { name: 'wrn_16_4', block: 'preact', depths: [2, 2, 2], widths: [64, 128, 256], stemWidth: 16, stem: 'cifar', inputSize: 32, numClasses: 10 },
-  resnet50: { name: 'resnet50', block: 'bottleneck', depths: [3, 4, 6, 3], widths: [256, 512, 1024, 2048], stemWidth: 64, stem: 'imagenet', inputSize: 224, numClasses: 1000 },
+  resnet20: { name: 'resnet20', block: 'basic', depths: [3, 3, 3], widths: [16, 32, 64], stemWidth: 16, stem: 'cifar', inputSize: 32, numClasses: 10, shortcut: 'A', normalize: CIFAR_NORM },
+  resnet18: { name: 'resnet18', block: 'basic', depths: [2, 2, 2, 2], widths: [64, 128, 256, 512], stemWidth: 64, stem: 'cifar', inputSize: 32, numClasses: 10, shortcut: 'B', normalize: CIFAR_NORM },
+  wrn_16_4: { name: 'wrn_16_4', block: 'preact', depths: [2, 2, 2], widths: [64, 128, 256], stemWidth: 16, stem: 'cifar', inputSize: 32, numClasses: 10, shortcut: 'B', normalize: CIFAR_NORM },
+  resnet50: { name: 'resnet50', block: 'bottleneck', depths: [3, 4, 6, 3], widths: [256, 512, 1024, 2048], stemWidth: 64, stem: 'imagenet', inputSize: 224, numClasses: 1000, shortcut: 'B', normalize: IMAGENET_NORM },
 };
 
 /** Batch size per model (issue 8). */
@@ -81,7 +91,9 @@ export function layersOf(spec: ArchSpec): (ConvLayer | LinearLayer)[] {
         conv(`${prefix}.conv1`, 3, stride, cin, width);
         conv(`${prefix}.conv2`, 3, 1, width, width);
       }
-      if (projection) {
+      if (projection && spec.shortcut === 'A') {
+        // parameter-free: no multiply-adds (an implementation may still run a selection conv)
+      } else if (projection) {
         const after = size;
         size = inSize;
         conv(`${prefix}.shortcut`, 1, stride, cin, width);
@@ -116,7 +128,7 @@ export function countFlops(spec: ArchSpec): FlopCount {
       forward += f;
       if (!l.first) dgrad += f;
       params += l.k * l.k * l.cin * l.cout;
-      bnChannels += l.cout; // every conv is followed (or, pre-activation, preceded) by a BN of this size
+      bnChannels += l.cout; // post-activation nets: every conv is followed by a BN of its width
     } else {
       forward += 2 * l.cin * l.cout;
       dgrad += 2 * l.cin * l.cout;

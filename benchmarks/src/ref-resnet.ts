@@ -7,8 +7,14 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { ArchSpec } from './arch.js';
 import { batchNormCustomGrad, batchNormMoments, type BatchNormResult } from './fast/batch-norm.js';
 import { batchNormTfNative } from './fast/tf-native-batch-norm.js';
+import { batchNormTrain } from '@cnn/backend';
 
-export type BnMode = 'moments' | 'custom' | 'tf-native';
+/**
+ * 'moments': tf.moments differentiated by the tape (the textbook baseline); 'custom': the composed
+ * customGrad op of ./fast/batch-norm.ts; 'tf-native': TF's fused kernels (tensorflow only);
+ * 'lib': @cnn/backend's batchNormTrain (what @cnn/models uses: fused on tensorflow, composed elsewhere).
+ */
+export type BnMode = 'moments' | 'custom' | 'tf-native' | 'lib';
 
 export interface RefModel {
   apply(x: tf.Tensor4D, opts: { training: boolean }): tf.Tensor2D;
@@ -22,6 +28,10 @@ const BN_FNS: Record<BnMode, (x: tf.Tensor4D, g: tf.Tensor1D, b: tf.Tensor1D, ep
   moments: batchNormMoments,
   custom: batchNormCustomGrad,
   'tf-native': batchNormTfNative,
+  lib: (x, g, b, eps) => {
+    const r = batchNormTrain(x, g, b, eps);
+    return { y: r.y as tf.Tensor4D, mean: r.mean, variance: r.variance };
+  },
 };
 
 export function createRefModel(spec: ArchSpec, bnMode: BnMode = 'custom', seed = 1): RefModel {
@@ -88,6 +98,11 @@ export function createRefModel(spec: ArchSpec, bnMode: BnMode = 'custom', seed =
   const foldPairs: [string, string][] = [];
 
   const program: Op[] = [];
+  const constants: tf.Tensor[] = [];
+  const normMean = tf.tensor1d(spec.normalize.mean);
+  const normStd = tf.tensor1d(spec.normalize.std);
+  constants.push(normMean, normStd);
+  program.push((x) => tf.div(tf.sub(x, normMean), normStd) as tf.Tensor4D);
   const k0 = spec.stem === 'cifar' ? 3 : 7;
   convW('conv1', k0, 3, spec.stemWidth);
   if (spec.block !== 'preact') {
@@ -109,7 +124,19 @@ export function createRefModel(spec: ArchSpec, bnMode: BnMode = 'custom', seed =
       const stride = bi === 0 && st > 0 ? 2 : 1;
       const p = `layer${st + 1}.${bi}`;
       const proj = stride !== 1 || cin !== width;
-      if (proj) {
+      const optionA = proj && spec.shortcut === 'A';
+      if (optionA) {
+        // Parameter-free shortcut as ONE 1×1 conv with a constant 0/1 selection filter (as @cnn/models):
+        // stride picks every second pixel, channels land in the middle of the wider output.
+        const p0 = (width - cin) / 2;
+        const sel = new Float32Array(cin * width);
+        for (let ch = 0; ch < cin; ch++) sel[ch * width + ch + p0] = 1;
+        constants.push(tf.tensor4d(sel, [1, 1, cin, width]));
+      }
+      const selFilter = optionA ? constants[constants.length - 1] : null;
+      const shortcut = (x: tf.Tensor4D, t: boolean): tf.Tensor4D =>
+        selFilter ? tf.conv2d(x, selFilter as tf.Tensor4D, stride, 'valid') : convBn(`${p}.shortcut.0`, `${p}.shortcut.1`, x, stride, false, t);
+      if (proj && !optionA) {
         convW(`${p}.shortcut.0`, 1, cin, width);
         if (spec.block !== 'preact') {
           bnP(`${p}.shortcut.1`, width);
@@ -125,7 +152,7 @@ export function createRefModel(spec: ArchSpec, bnMode: BnMode = 'custom', seed =
         program.push((x, t) => {
           const h = convBn(`${p}.conv1`, `${p}.bn1`, x, stride, true, t);
           const o = convBn(`${p}.conv2`, `${p}.bn2`, h, 1, false, t);
-          const sc = proj ? convBn(`${p}.shortcut.0`, `${p}.shortcut.1`, x, stride, false, t) : x;
+          const sc = proj ? shortcut(x, t) : x;
           return tf.relu(tf.add(o, sc)) as tf.Tensor4D;
         });
       } else if (spec.block === 'bottleneck') {
@@ -194,6 +221,7 @@ export function createRefModel(spec: ArchSpec, bnMode: BnMode = 'custom', seed =
     dispose() {
       for (const v of [...params.values(), ...buffers.values()]) v.dispose();
       for (const f of folded.values()) tf.dispose([f.w, f.b]);
+      tf.dispose(constants);
     },
   };
 }

@@ -15,7 +15,7 @@ export interface BenchModel {
 }
 
 export interface StepFns {
-  step: () => void;
+  step: () => void | Promise<void>;
   dispose: () => void;
   pgdImpl?: string;
 }
@@ -84,17 +84,23 @@ export async function stepFns(
   }
 
   // PGD-10
-  let pgdImpl = 'own';
-  let libPgd: ((c: (i: tf.Tensor4D) => tf.Tensor2D, images: tf.Tensor4D, labels: tf.Tensor1D, o: Record<string, unknown>) => unknown) | undefined;
+  let pgdImpl = 'own loop';
+  type LibPgd = (
+    c: (i: tf.Tensor4D) => tf.Tensor2D,
+    images: tf.Tensor4D,
+    labels: tf.Tensor1D,
+    o: Record<string, unknown>,
+  ) => Promise<{ adversarial: tf.Tensor4D }>;
+  let libPgd: LibPgd | undefined;
   if (cfg.pgdImpl !== 'own') {
     try {
-      const attacks = (await import('@cnn/attacks' as string)) as unknown as { pgd?: typeof libPgd };
+      const attacks = (await import('@cnn/attacks' as string)) as { pgd?: LibPgd };
       if (typeof attacks.pgd === 'function') {
         libPgd = attacks.pgd;
-        pgdImpl = '@cnn/attacks';
+        pgdImpl = '@cnn/attacks pgd';
       }
     } catch {
-      /* not built yet: own loop */
+      /* not built: own loop */
     }
   }
   const ownPgd = (): tf.Tensor4D =>
@@ -111,23 +117,19 @@ export async function stepFns(
       }
       return adv;
     });
+  const finish = (adv: tf.Tensor): void => {
+    const s = tf.sum(adv);
+    s.dataSync();
+    tf.dispose([s, adv]);
+  };
   return {
     pgdImpl,
-    step: () => {
-      let adv: tf.Tensor;
-      if (libPgd) {
-        const r = libPgd(classifier, x, y, { eps: EPS, stepSize: ALPHA, alpha: ALPHA, steps: 10, randomStart: true, seed: 1 }) as
-          | tf.Tensor
-          | { images?: tf.Tensor; adversarial?: tf.Tensor; xAdv?: tf.Tensor; dispose?: () => void };
-        adv = r instanceof tf.Tensor ? r : ((r.images ?? r.adversarial ?? r.xAdv) as tf.Tensor);
-        if (!(r instanceof tf.Tensor)) {
-          for (const v of Object.values(r)) if (v instanceof tf.Tensor && v !== adv) v.dispose();
+    step: libPgd
+      ? async () => {
+          const r = await libPgd!(classifier, x, y, { eps: EPS, stepSize: ALPHA, steps: 10, randomStart: true, seed: 1 });
+          finish(r.adversarial);
         }
-      } else adv = ownPgd();
-      const s = tf.sum(adv);
-      s.dataSync();
-      tf.dispose([s, adv]);
-    },
+      : () => finish(ownPgd()),
     dispose: disposeInputs,
   };
 }

@@ -10,6 +10,7 @@ import { createInterface } from 'node:readline';
 import { ARCHS } from './arch.js';
 import { createRefModel, type BnMode } from './ref-resnet.js';
 import { stepFns, type Task, type BenchModel } from './steps.js';
+import { installFastReluGradient, setFastReluGradient } from './fast/tf-relu-grad.js';
 
 export interface CaseConfig {
   backend: 'tensorflow' | 'wasm' | 'cpu';
@@ -23,6 +24,8 @@ export interface CaseConfig {
   fold?: boolean;
   /** PGD via @cnn/attacks when built, else the loop in steps.ts. */
   pgdImpl?: 'cnn' | 'own';
+  /** 'tf': ReLU's gradient as TF's ReluGrad kernel (./fast/tf-relu-grad.ts); default: tfjs' stock gradient. */
+  reluGrad?: 'tf' | 'stock';
   warmup: number;
   /** A run repeats the step until it lasts at least this long (≥ 1 step). */
   minRunSeconds: number;
@@ -30,7 +33,7 @@ export interface CaseConfig {
 }
 
 interface Case {
-  step: () => void;
+  step: () => void | Promise<void>;
   iters: number;
   dispose: () => void;
 }
@@ -43,9 +46,7 @@ async function ensureBackend(cfg: CaseConfig): Promise<void> {
   if (backendReady === cfg.backend) return;
   if (backendReady) throw new Error(`worker already runs ${backendReady}; one backend per worker`);
   const be = await import('@cnn/backend');
-  const choice = await be.initBackend(cfg.backend);
-  const anyBe = be as unknown as { setWasmThreads?: (n: number) => unknown };
-  if (cfg.backend === 'wasm' && cfg.wasmThreads && typeof anyBe.setWasmThreads === 'function') await anyBe.setWasmThreads(cfg.wasmThreads);
+  const choice = await be.initBackend(cfg.backend, cfg.backend === 'wasm' && cfg.wasmThreads ? { wasmThreads: cfg.wasmThreads } : {});
   backendDetails = { ...choice, ...be.backendInfo() };
   backendReady = cfg.backend;
 }
@@ -70,14 +71,24 @@ async function setup(id: string, cfg: CaseConfig): Promise<Record<string, unknow
   const { model, impl } = await loadModel(cfg);
   const spec = ARCHS[cfg.arch];
   const params = model.namedParameters().reduce((a, [, v]) => a + v.size, 0);
-  const fns = await stepFns(model, spec, cfg);
-  for (let i = 0; i < cfg.warmup; i++) fns.step();
+  const fast = cfg.reluGrad === 'tf';
+  if (fast) installFastReluGradient();
+  const inner = await stepFns(model, spec, cfg);
+  // The Relu gradient is global: each case sets its own choice before stepping.
+  const fns = {
+    ...inner,
+    step: () => {
+      setFastReluGradient(fast);
+      return inner.step();
+    },
+  };
+  for (let i = 0; i < cfg.warmup; i++) await fns.step();
   const t0 = performance.now();
-  fns.step();
+  await fns.step();
   const one = (performance.now() - t0) / 1000;
   const iters = Math.max(1, Math.ceil(cfg.minRunSeconds / Math.max(one, 1e-6)));
   const numTensors = tf.memory().numTensors;
-  fns.step();
+  await fns.step();
   const leak = tf.memory().numTensors - numTensors;
   cases.set(id, {
     step: fns.step,
@@ -87,15 +98,16 @@ async function setup(id: string, cfg: CaseConfig): Promise<Record<string, unknow
       (model as { dispose?: () => void }).dispose?.();
     },
   });
-  return { iters, impl, params, leakPerStep: leak, pgdImpl: fns.pgdImpl, info: backendDetails };
+  const label = `${impl}${fast ? ' + TF ReluGrad' : ''}`;
+  return { iters, impl: cfg.task === 'pgd10' ? `${label} + ${fns.pgdImpl}` : label, params, leakPerStep: leak, pgdImpl: fns.pgdImpl, info: backendDetails };
 }
 
-function run(id: string): Record<string, unknown> {
+async function run(id: string): Promise<Record<string, unknown>> {
   const c = cases.get(id);
   if (!c) throw new Error(`no case ${id}`);
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  for (let i = 0; i < c.iters; i++) c.step();
+  for (let i = 0; i < c.iters; i++) await c.step();
   const seconds = (performance.now() - t0) / 1000 / c.iters;
   const cpu = process.cpuUsage(cpu0);
   return { seconds, wall: seconds * c.iters, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
@@ -109,7 +121,7 @@ export async function workerMain(): Promise<void> {
     const msg = JSON.parse(line) as { cmd: string; id: string } & CaseConfig;
     try {
       if (msg.cmd === 'setup') reply({ ok: true, ...(await setup(msg.id, msg)) });
-      else if (msg.cmd === 'run') reply({ ok: true, ...run(msg.id) });
+      else if (msg.cmd === 'run') reply({ ok: true, ...(await run(msg.id)) });
       else if (msg.cmd === 'teardown') {
         cases.get(msg.id)?.dispose();
         cases.delete(msg.id);
