@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input.js';
+import { channelBroadcastKernels } from './channel-broadcast.js';
 import { isNode, registerThreadedWasm } from './threaded-module.js';
 import { wasmState, type WasmState } from './wasm-state.js';
 
@@ -48,7 +49,7 @@ export function setupWasm(options: WasmOptions = {}): Promise<WasmState> {
 async function doSetup(options: WasmOptions): Promise<WasmState> {
   const wasmPackage = await import('@tensorflow/tfjs-backend-wasm');
   const pkg = ('BackendWasm' in wasmPackage ? wasmPackage : (wasmPackage as { default: typeof wasmPackage }).default) as typeof wasmPackage;
-  for (const config of wasmTrainingKernels) {
+  for (const config of [...wasmTrainingKernels, ...channelBroadcastKernels()]) {
     if (tf.getKernel(config.kernelName, 'wasm') != null) tf.unregisterKernel(config.kernelName, 'wasm');
     tf.registerKernel(config);
   }
