@@ -45,7 +45,9 @@ export function isNode(): boolean {
 export async function registerThreadedWasm(threads: number, wasmPackage: WasmPackage): Promise<ThreadedLoad> {
   if (!isNode()) throw new Error('threaded wasm loading is implemented for Node only');
   if (typeof SharedArrayBuffer === 'undefined') throw new Error('SharedArrayBuffer is not available');
-  if (tf.findBackend('wasm') != null) throw new Error('the wasm backend was already started without threads');
+  // Not tf.findBackend: that would start tfjs' own wasm module as a side effect.
+  const started = (tf.engine() as unknown as { registry: Record<string, unknown> }).registry;
+  if (started.wasm != null) throw new Error('the wasm backend was already started without threads');
   const [{ createRequire }, fs, path, osModule, crypto] = await Promise.all([
     import('node:module'),
     import('node:fs'),
