@@ -88,7 +88,7 @@ export async function apgd(classifier: Classifier, images: Tensor4D, labels: Lab
     const z = tf.tidy(() => classifier(out));
     const success = successOf(await argmaxHost(z), p);
     z.dispose();
-    return { adversarial: out, success };
+    return { adversarial: out, success: options.measureSuccess === false ? [] : success };
   } catch (error) {
     out.dispose();
     throw error;

@@ -119,6 +119,23 @@ describe.each([...backends.entries()])('attacks on a tiny CIFAR-10 CNN (%s)', (b
     }
   });
 
+  run('measureSuccess: false gives the same images without the final forward pass', async () => {
+    const opts = { eps: EPS, steps: 2, seed: 3 };
+    for (const [attack, o] of [
+      [pgd, opts],
+      [fgsmRandomStart, { eps: EPS, seed: 3 }],
+      [fgsm, { eps: EPS }],
+    ] as const) {
+      const a = await attack(classifier, images, labels, o);
+      const n0 = tf.memory().numTensors;
+      const b = await attack(classifier, images, labels, { ...o, measureSuccess: false });
+      expect(tf.memory().numTensors).toBe(n0 + 1);
+      expect(b.success).toEqual([]);
+      expect(await b.adversarial.data()).toEqual(await a.adversarial.data());
+      tf.dispose([a.adversarial, b.adversarial]);
+    }
+  });
+
   run('the same seed gives the same result; another seed another start', async () => {
     const a = await pgd(classifier, images, labels, { eps: EPS, steps: 2, seed: 7 });
     const b = await pgd(classifier, images, labels, { eps: EPS, steps: 2, seed: 7 });

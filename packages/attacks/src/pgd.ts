@@ -84,7 +84,8 @@ export async function pgd(classifier: Classifier, images: Tensor4D, labels: Labe
     throw new Error(`${fn}: restarts = ${restarts} without randomStart would repeat the same deterministic run`);
   }
   const p = await prepare(fn, images, labels, options);
-  const cfg: RunConfig = { norm, eps, alpha, steps, loss, earlyStop, randomStart, initialDelta: options.initialDelta };
+  const measure = options.measureSuccess !== false;
+  const cfg: RunConfig = { norm, eps, alpha, steps, loss, earlyStop, randomStart, initialDelta: options.initialDelta, final: measure || restarts > 1 };
 
   let best = await runOnce(classifier, images, range(p.batch), p, cfg);
   try {
@@ -119,7 +120,7 @@ export async function pgd(classifier: Classifier, images: Tensor4D, labels: Labe
     best.adv.dispose();
     throw error;
   }
-  return { adversarial: best.adv, success: best.success };
+  return { adversarial: best.adv, success: measure ? best.success : [] };
 }
 
 interface RunConfig {
@@ -131,6 +132,8 @@ interface RunConfig {
   earlyStop: boolean;
   randomStart: boolean;
   initialDelta?: Tensor4D;
+  /** Run the final forward pass (success and loss of the last iterate). */
+  final: boolean;
 }
 
 /** One PGD run on the rows `rows` of the batch (`x` holds exactly those rows). */
@@ -180,6 +183,7 @@ async function runOnce(classifier: Classifier, x: Tensor4D, rows: Int32Array, p:
       adv.dispose();
       adv = next;
     }
+    if (!c.final) return { adv, success: [], loss: new Float32Array(0) };
     const logits = tf.tidy(() => {
       const z = classifier(adv);
       p.checkLogits(z, n);

@@ -39,6 +39,12 @@ export interface CommonAttackOptions {
   seed?: number;
   /** A generator to draw from instead of `seed` (advanced: it is advanced by the draws). */
   rng?: Rng;
+  /**
+   * Measure `success` with a final forward pass on the adversarial images (default true). Set
+   * false when only the images are needed (adversarial training): `success` is then `[]`.
+   * `apgd`, and `pgd` with restarts, measure anyway (they need it) but honour the empty result.
+   */
+  measureSuccess?: boolean;
 }
 
 /** Loss the iterative attacks ascend. */
