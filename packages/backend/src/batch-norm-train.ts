@@ -94,13 +94,15 @@ function channelOps(backend: string, c: number, n: number): ChannelOps {
     // Xᵀ·(factor·1): measured fastest on wasm (ones·X re-packs X as XNNPACK weights every call).
     sum: (x, factor = 1) => tf.reshape(tf.matMul(tf.reshape(x, [n, c]), tf.fill([n, 1], factor), true, false), [c]) as tf.Tensor1D,
     scaleShift: (x, scale, shift) => {
-      const y = tf.fused.depthwiseConv2d({
-        x: tf.reshape(x, [1, n, 1, c]) as tf.Tensor4D,
-        filter: tf.reshape(scale, [1, 1, c, 1]) as tf.Tensor4D,
-        strides: 1,
-        pad: 'valid',
-        bias: shift,
-      });
+      // The kernel itself, not tf.fused.depthwiseConv2d: that op wraps the kernel in its own
+      // customGrad, which copies its input and output for a backward pass we never run.
+      const y = tf.engine().runKernel(
+        'FusedDepthwiseConv2D',
+        shift
+          ? { x: tf.reshape(x, [1, n, 1, c]), filter: tf.reshape(scale, [1, 1, c, 1]), bias: tf.reshape(shift, [c]) }
+          : { x: tf.reshape(x, [1, n, 1, c]), filter: tf.reshape(scale, [1, 1, c, 1]) },
+        { strides: [1, 1], pad: 'valid', dilations: [1, 1], dataFormat: 'NHWC', activation: 'linear', leakyreluAlpha: 0 },
+      ) as tf.Tensor;
       return tf.reshape(y, x.shape);
     },
   };

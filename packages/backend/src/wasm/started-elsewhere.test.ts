@@ -14,7 +14,7 @@ describe('wasm already started by the user', () => {
     expect(info.threads).toBe(1);
     expect(info.details).toMatch(/already started without threads/);
     const before = tf.memory().numTensors;
-    const x = tf.ones([2, 5, 5, 3]);
+    const x = tf.ones([2, 5, 5, 3]) as tf.Tensor4D;
     const w = tf.ones([3, 3, 3, 4]);
     const g = tf.grad((ww: tf.Tensor) => tf.sum(tf.conv2d(x, ww as tf.Tensor4D, 2, 'same')))(w);
     // Each filter tap sees, summed over the 3×3 outputs of both images, the input pixels it meets:
