@@ -2,11 +2,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input.js';
 import { channelBroadcastKernels } from './channel-broadcast.js';
+import { maxPoolGradConfig } from './max-pool-grad.js';
 import { isNode, registerThreadedWasm } from './threaded-module.js';
 import { wasmState, type WasmState } from './wasm-state.js';
 
 /** The kernels we add to (or replace in) tfjs-backend-wasm 4.22 so that it trains well. */
-export const wasmTrainingKernels: tf.KernelConfig[] = [conv2DBackpropFilterConfig, conv2DBackpropInputConfig];
+export const wasmTrainingKernels: tf.KernelConfig[] = [conv2DBackpropFilterConfig, conv2DBackpropInputConfig, maxPoolGradConfig];
 
 export interface WasmOptions {
   /**
