@@ -3,11 +3,17 @@ import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input.js';
 import { channelBroadcastKernels } from './channel-broadcast.js';
 import { maxPoolGradConfig } from './max-pool-grad.js';
+import { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
 import { isNode, registerThreadedWasm } from './threaded-module.js';
 import { wasmState, type WasmState } from './wasm-state.js';
 
 /** The kernels we add to (or replace in) tfjs-backend-wasm 4.22 so that it trains well. */
-export const wasmTrainingKernels: tf.KernelConfig[] = [conv2DBackpropFilterConfig, conv2DBackpropInputConfig, maxPoolGradConfig];
+export const wasmTrainingKernels: tf.KernelConfig[] = [
+  conv2DBackpropFilterConfig,
+  conv2DBackpropInputConfig,
+  maxPoolGradConfig,
+  unsortedSegmentSumConfig,
+];
 
 export interface WasmOptions {
   /**
