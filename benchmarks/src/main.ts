@@ -48,6 +48,8 @@ interface Args {
   idleWait: number;
   /** Other processes' load (cores) above which a round counts as disturbed. */
   loadLimit: number;
+  /** Threads for every contender: PyTorch intra-op, TF intra-op (TF_NUM_INTRAOP_THREADS), wasm XNNPACK. */
+  threads: number;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -73,7 +75,9 @@ function parseArgs(argv: string[]): Args {
     wasmThreads: get('--wasm-threads') ? Number(get('--wasm-threads')) : undefined,
     idleWait: Number(get('--idle-wait') ?? 30),
     loadLimit: Number(get('--load-limit') ?? 0.3),
+    threads: Number(get('--threads') ?? 2),
   };
+  if (!(a.threads >= 1 && a.threads <= 8)) throw new Error(`--threads must be in [1, 8], got ${get('--threads')}`);
   for (const m of a.models) if (!ARCHS[m]) throw new Error(`--models: unknown model "${m}"; use ${Object.keys(ARCHS).join(', ')}`);
   for (const b of a.backends) if (!['tensorflow', 'wasm', 'cpu'].includes(b)) throw new Error(`--backends: unknown backend "${b}"`);
   for (const t of a.tasks) if (!['train', 'infer', 'pgd10'].includes(t)) throw new Error(`--tasks: unknown task "${t}"`);
@@ -235,9 +239,8 @@ async function benchCase(model: string, task: Task, contenders: Contender[], arg
     live.push({ c, impl: String(r.impl), times: [], leak: r.leakPerStep as number | undefined });
     const info = r.info as Record<string, unknown> | undefined;
     if (info && !c.isTorch) {
-      seenInfo[c.backend] = [info.details, info.threads != null ? `${String(info.threads)} thread(s)` : '', info.simd ? 'SIMD' : '']
-        .filter(Boolean)
-        .join(', ') || 'stock';
+      seenInfo[c.worker.name] =
+        (info.details as string) || [info.threads != null ? `${String(info.threads)} thread(s)` : '', info.simd ? 'SIMD' : ''].filter(Boolean).join(', ') || 'stock';
     } else if (info && c.isTorch) {
       seenInfo.torch = `PyTorch ${String(info.torch)}, ${String(info.threads)} threads, mkldnn ${String(info.mkldnn)}`;
     }
@@ -303,7 +306,7 @@ async function benchCase(model: string, task: Task, contenders: Contender[], arg
       row.ratio = median(use);
       row.ratioMin = Math.min(...use);
       row.ratioMax = Math.max(...use);
-      row.ratioRounds = `${use.length}/${pairs[i].length}`;
+      row.ratioRounds = clean.length >= 3 ? `${clean.length} quiet rounds` : `all ${pairs[i].length} rounds, ${clean.length} quiet`;
       row.disturbed = clean.length < 3;
     }
     if (load != null && load >= args.loadLimit) row.disturbed = true;
@@ -328,7 +331,7 @@ function machineInfo(torchInfo: string, backendInfo: Record<string, string>): st
     `- Machine: ${modelName} (${simd}), ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}`,
     `- Versions: Node ${process.version}, tfjs-core ${pkg('@tensorflow/tfjs-core')}${Object.entries(backendInfo)
       .map(([k, v]) => `, ${k}: ${v}`)
-      .join('')}; ${torchInfo}`,
+      .join('')}${torchInfo ? `; ${torchInfo}` : ''}`,
   ];
 }
 
@@ -384,21 +387,28 @@ export async function orchestrate(argv: string[]): Promise<void> {
 
   const workers = new Map<string, Worker>();
   const ourPids = new Set<number>([process.pid]);
-  const workerFor = (backend: string): Worker => {
-    let w = workers.get(backend);
+  /** One process per backend (key 'wasm@1' = wasm with 1 XNNPACK thread, for the thread ablation). */
+  const workerFor = (key: string): Worker => {
+    let w = workers.get(key);
     if (!w) {
+      const [backend, threads] = key.split('@');
+      const env: Record<string, string> = {
+        TF_CPP_MIN_LOG_LEVEL: '3',
+        TF_NUM_INTRAOP_THREADS: String(args.threads),
+        CNN_WASM_THREADS: threads ?? String(args.wasmThreads ?? args.threads),
+      };
       w =
         backend === 'torch'
-          ? new Worker('torch', PYTHON, [join(pkgDir, 'torch_bench.py'), '--threads', '2'], {})
-          : new Worker(backend, process.execPath, [join(here, 'main.js'), '--worker'], { TF_CPP_MIN_LOG_LEVEL: '3' });
-      workers.set(backend, w);
+          ? new Worker('torch', PYTHON, [join(pkgDir, 'torch_bench.py'), '--threads', String(args.threads)], {})
+          : new Worker(key, process.execPath, [join(here, 'main.js'), '--worker'], env);
+      workers.set(key, w);
       ourPids.add(w.pid);
     }
     return w;
   };
 
   const rows: Row[] = [];
-  const torchInfo = torchVersion ? `PyTorch ${torchVersion} (2 threads)` : 'PyTorch: not available';
+  const torchInfo = torchVersion ? '' : 'PyTorch: not available';
   let n = 0;
   const t0 = Date.now();
   try {
@@ -410,8 +420,8 @@ export async function orchestrate(argv: string[]): Promise<void> {
         for (const backend of args.backends) {
           if (backend === 'cpu' && !(model === 'resnet20' && task === 'infer')) continue; // cpu: smallest case only
           const base: Partial<CaseConfig> = { ...common, backend, wasmThreads: args.wasmThreads };
-          const add = (label: string, extra: Partial<CaseConfig>): void => {
-            contenders.push({ label, worker: workerFor(backend), setup: { id: `c${n++}`, ...base, ...extra }, isTorch: false, backend });
+          const add = (label: string, extra: Partial<CaseConfig>, workerKey: string = backend): void => {
+            contenders.push({ label, worker: workerFor(workerKey), setup: { id: `c${n++}`, ...base, ...extra }, isTorch: false, backend });
           };
           if (impl === 'cnn') add(`${backend} @cnn/models`, { impl: 'cnn' });
           else add(`${backend} ref`, { impl: 'ref', bn: 'lib', fold: task !== 'train' });
@@ -419,6 +429,7 @@ export async function orchestrate(argv: string[]): Promise<void> {
           if (backend === 'tensorflow' && impl === 'cnn' && task !== 'infer') add(`${backend} @cnn/models + TF ReluGrad`, { impl: 'cnn', reluGrad: 'tf' });
           if (args.ablations && backend !== 'cpu') {
             const rg = backend === 'tensorflow' ? ({ reluGrad: 'tf' } as const) : {};
+            if (backend === 'wasm' && impl === 'cnn' && args.threads > 1) add('wasm 1 thread @cnn/models', { impl: 'cnn' }, 'wasm@1');
             if (task === 'train') {
               add(`${backend} ref bn=moments`, { impl: 'ref', bn: 'moments', ...rg });
               add(`${backend} ref bn=customGrad`, { impl: 'ref', bn: 'custom', ...rg });
@@ -446,7 +457,7 @@ export async function orchestrate(argv: string[]): Promise<void> {
   }
 
   const header = [
-    `## Run of ${new Date().toISOString().slice(0, 10)}${args.quick ? ' (--quick)' : ''}`,
+    `## Run of ${new Date().toISOString().slice(0, 10)}${args.quick ? ' (--quick)' : ''}, ${args.threads} thread(s) per contender`,
     '',
     ...machineInfo(torchInfo, seenInfo),
     `- Protocol: ${args.warmup} warm-up step(s), then ${args.reps} runs per contender alternated round by round (each run ≥ ${args.minRunSeconds} s of repeated steps); ` +
