@@ -17,16 +17,24 @@ export function isBackendPreference(v: string): v is BackendPreference {
 }
 
 /**
+ * Imports an optional peer through a non-literal specifier: bundlers must not try to resolve (or
+ * bundle) the native tfjs-node packages, which may well be absent.
+ */
+function optionalImport(specifier: string): Promise<unknown> {
+  return import(/* @vite-ignore */ /* webpackIgnore: true */ specifier);
+}
+
+/**
  * Loads a backend's package and registers it with tfjs (does not switch to it); throws when it is
  * not installed or its native part cannot load. Returns tfjs' name for it.
  */
 export async function loadBackend(name: BackendName, options: { wasmThreads?: number } = {}): Promise<string> {
   switch (name) {
     case 'tensorflow-gpu':
-      await import('@tensorflow/tfjs-node-gpu' as string);
+      await optionalImport('@tensorflow/tfjs-node-gpu');
       return 'tensorflow';
     case 'tensorflow':
-      await import('@tensorflow/tfjs-node' as string);
+      await optionalImport('@tensorflow/tfjs-node');
       return 'tensorflow';
     case 'wasm': {
       const { setupWasm } = await import('./wasm/setup-wasm.js');

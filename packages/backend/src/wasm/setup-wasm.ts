@@ -4,7 +4,7 @@ import { conv2DBackpropInputConfig } from './conv2d-backprop-input.js';
 import { channelBroadcastKernels } from './channel-broadcast.js';
 import { maxPoolGradConfig } from './max-pool-grad.js';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
-import { isNode, registerThreadedWasm } from './threaded-module.js';
+import { isNode, nodeImport, registerThreadedWasm } from './threaded-module.js';
 import { wasmState, type WasmState } from './wasm-state.js';
 
 /** The kernels we add to (or replace in) tfjs-backend-wasm 4.22 so that it trains well. */
@@ -31,7 +31,7 @@ async function chooseThreads(options: WasmOptions): Promise<number> {
   let threads: number;
   if (options.threads != null) threads = options.threads;
   else if (fromEnv != null && fromEnv !== '') threads = Number(fromEnv);
-  else if (isNode()) threads = Math.min(8, (await import('node:os')).cpus().length);
+  else if (isNode()) threads = Math.min(8, (await nodeImport<typeof import('node:os')>('node:os')).cpus().length);
   else threads = Math.min(8, typeof navigator !== 'undefined' ? navigator.hardwareConcurrency || 1 : 1);
   if (!Number.isInteger(threads) || threads < 1 || threads > 8) {
     const source = options.threads != null ? 'wasm threads' : `CNN_WASM_THREADS="${fromEnv}"`;

@@ -33,6 +33,14 @@ export interface ThreadedLoad {
   threads: number;
 }
 
+/**
+ * Imports a Node built-in through a non-literal specifier, so that bundlers targeting browsers
+ * do not try to resolve it (this code only runs in Node).
+ */
+export function nodeImport<T>(specifier: string): Promise<T> {
+  return import(/* @vite-ignore */ /* webpackIgnore: true */ specifier) as Promise<T>;
+}
+
 /** True in Node (not in a browser or a bundle targeting one). */
 export function isNode(): boolean {
   return typeof process !== 'undefined' && typeof process.versions?.node === 'string';
@@ -49,11 +57,11 @@ export async function registerThreadedWasm(threads: number, wasmPackage: WasmPac
   const started = (tf.engine() as unknown as { registry: Record<string, unknown> }).registry;
   if (started.wasm != null) throw new Error('the wasm backend was already started without threads');
   const [{ createRequire }, fs, path, osModule, crypto] = await Promise.all([
-    import('node:module'),
-    import('node:fs'),
-    import('node:path'),
-    import('node:os'),
-    import('node:crypto'),
+    nodeImport<typeof import('node:module')>('node:module'),
+    nodeImport<typeof import('node:fs')>('node:fs'),
+    nodeImport<typeof import('node:path')>('node:path'),
+    nodeImport<typeof import('node:os')>('node:os'),
+    nodeImport<typeof import('node:crypto')>('node:crypto'),
   ]);
   const require = createRequire(import.meta.url);
   const pkgDir = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json'));
