@@ -57,8 +57,8 @@ describe('resolveConfig', () => {
     expect(() => resolve(['--schedule', 'onecycle', '--warmup', '1'])).toThrow(/--warmup does not apply/);
     expect(() => resolve(['--epochs', '2', '--warmup', '3'])).toThrow(/shorter than --epochs/);
     // …but the offline default warm-up silently disappears from very short runs.
-    expect(resolve(['--epochs', '1']).schedule).toEqual({ type: 'cosine', lr: 0.1 });
-    expect(resolve([]).schedule).toEqual({ type: 'cosine', lr: 0.1, warmupEpochs: 1 });
+    expect(resolve(['--epochs', '1']).schedule).toEqual({ type: 'cosine', lr: 0.05 });
+    expect(resolve([]).schedule).toEqual({ type: 'cosine', lr: 0.05, warmupEpochs: 1 });
     expect(() => resolve(['--eps', '0'])).toThrow(/--eval-attack none/);
   });
 });

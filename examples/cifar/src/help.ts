@@ -27,7 +27,7 @@ Model and optimisation (full-run default / offline-sample default):
   --depths LIST         blocks per stage overriding the model's, e.g. 1,1,1
   --epochs N            training epochs                                    (default ${F.epochs} / ${O.epochs}; fgsm-rs ${FGSM_RS_DEFAULTS.epochs})
   --batch-size N        images per step                                    (default ${F.batchSize} / ${O.batchSize})
-  --lr X                peak learning rate                                 (default ${F.lr}; fgsm-rs ${FGSM_RS_DEFAULTS.lr})
+  --lr X                peak learning rate                                 (default ${F.lr} / ${O.lr}; fgsm-rs ${FGSM_RS_DEFAULTS.lr})
   --schedule NAME       cosine | step (×0.1 at 50% and 75%) | onecycle | constant
                                                                            (default ${F.schedule}; fgsm-rs onecycle)
   --warmup EPOCHS       linear LR warm-up (not with onecycle)              (default ${F.warmup} / ${O.warmup})
