@@ -8,9 +8,14 @@ export function attackClassifier(model: TrainableModel, bnMode: 'eval' | 'train'
   return (x) => model.apply(x, { training: bnMode === 'train', updateRunningStats: false });
 }
 
-/** Default PGD step size: 2/255 at ε = 8/255 (Madry), else 2.5·ε/steps. */
-export function defaultPgdStep(eps: number, steps: number): number {
-  return Math.abs(eps - 8 / 255) < 1e-9 && steps >= 7 ? 2 / 255 : (2.5 * eps) / steps;
+/**
+ * Default L∞ PGD step size, the same for training and evaluation: ε/4 (2/255 at ε = 8/255, as in
+ * Madry et al.'s PGD-7 training, the PGD-20 evaluations of Rice et al. and Wong et al., and
+ * torchattacks' defaults). One rule everywhere, so robust accuracies from the library, the CLIs
+ * and `@cnn/attacks` used directly are comparable.
+ */
+export function defaultPgdStep(eps: number): number {
+  return eps / 4;
 }
 
 /**
@@ -40,7 +45,7 @@ export async function adversarialBatch(
       adv = (
         await pgd(classifier, x, y, {
           eps: mode.eps,
-          stepSize: mode.stepSize ?? defaultPgdStep(mode.eps, steps),
+          stepSize: mode.stepSize ?? defaultPgdStep(mode.eps),
           steps,
           randomStart: mode.randomStart ?? true,
           rng,
@@ -68,13 +73,13 @@ export function attackName(spec: AttackSpec): string {
   return spec.type;
 }
 
-/** An evaluation attack with its name and every default filled in (as {@link runAttack} runs it). */
+/** An evaluation attack with its name and every default filled in (as `runAttack` runs it). */
 export function resolveAttack(spec: AttackSpec): AttackSpec & { name: string } {
   const name = attackName(spec);
   switch (spec.type) {
     case 'pgd': {
       const steps = spec.steps ?? 20;
-      return { ...spec, name, steps, stepSize: spec.stepSize ?? (2.5 * spec.eps) / steps, restarts: spec.restarts ?? 1, randomStart: spec.randomStart ?? true };
+      return { ...spec, name, steps, stepSize: spec.stepSize ?? defaultPgdStep(spec.eps), restarts: spec.restarts ?? 1, randomStart: spec.randomStart ?? true };
     }
     case 'fgsm-rs':
       return { ...spec, name, stepSize: spec.stepSize ?? 1.25 * spec.eps };
@@ -100,7 +105,7 @@ export async function runAttack(
       const steps = spec.steps ?? 20;
       return pgd(classifier, images, labels, {
         eps: spec.eps,
-        stepSize: spec.stepSize ?? (2.5 * spec.eps) / steps,
+        stepSize: spec.stepSize ?? defaultPgdStep(spec.eps),
         steps,
         restarts: spec.restarts ?? 1,
         randomStart: spec.randomStart ?? true,
