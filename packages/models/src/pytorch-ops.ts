@@ -3,13 +3,16 @@ import * as tf from '@tensorflow/tfjs-core';
 /*
  * The few primitives whose semantics must equal PyTorch's for weights to move between the two.
  * TF's 'same' padding pads stride-2 convolutions asymmetrically (more at the bottom/right); PyTorch
- * pads symmetrically. So padding is explicit: tf.pad, then a 'valid' op.
+ * pads symmetrically. So strided ops pad explicitly (tf.pad, then a 'valid' op); only where 'same'
+ * is provably identical (stride 1, odd square kernel, padding (k−1)/2) is it used.
  */
 
 /**
  * `nn.Conv2d(stride, padding)` on NHWC: symmetric zero padding of `padding` pixels, then a 'valid'
  * convolution (tfjs-node's backward kernels have no explicit padding; TF's 'same' would pad a
- * stride-2 convolution asymmetrically). `filter` is `[kh, kw, in, out]`; `bias` `[out]` or undefined. Disposes intermediates.
+ * stride-2 convolution asymmetrically) — except stride 1 with an odd square kernel and padding
+ * (k−1)/2, where TF's 'same' pads exactly that on every side and is used directly.
+ * `filter` is `[kh, kw, in, out]`; `bias` `[out]` or undefined. Disposes intermediates.
  */
 export function conv2d(
   x: tf.Tensor4D,
