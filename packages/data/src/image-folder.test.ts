@@ -152,6 +152,27 @@ describe('loadImageFolder', () => {
       await ds.close();
     }
   });
+
+  it('loader startBatch over workers: the same decoded, randomly cropped batches as a full pass', async () => {
+    const ds = await loadImageFolder({ root, workers: 2, transform: 'train' });
+    try {
+      const l = loader(ds, { batchSize: 2, shuffle: true, seed: 5, epoch: 1 });
+      const full: number[][] = [];
+      for await (const batch of l) {
+        full.push(Array.from(batch.images.dataSync()));
+        disposeBatch(batch);
+      }
+      const tail: number[][] = [];
+      for await (const batch of l.withEpoch(1, { startBatch: 1 })) {
+        tail.push(Array.from(batch.images.dataSync()));
+        disposeBatch(batch);
+      }
+      expect(tail.length).toBe(2);
+      expect(tail).toEqual(full.slice(1));
+    } finally {
+      await ds.close();
+    }
+  });
 });
 
 describe('image folder bad input', () => {

@@ -26,7 +26,7 @@ export {
 } from './transform.js';
 export { mixup, ensureTargets, type MixOptions } from './mixup.js';
 export { cutmix } from './cutmix.js';
-export { loader, type Loader, type LoaderOptions } from './loader.js';
+export { loader, type EpochOptions, type Loader, type LoaderOptions } from './loader.js';
 export { downloadFile, type DownloadOptions } from './download.js';
 export { readTar, readTarGz, extractTarEntries, extractTarGz, safeMemberPath, TarError, type TarEntry, type ExtractOptions } from './tar.js';
 export { fileMd5 } from './file-md5.js';

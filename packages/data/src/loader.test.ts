@@ -123,6 +123,45 @@ describe('loader', () => {
     }
   });
 
+  it('startBatch k yields exactly batches k.. of the full pass and never reads the skipped examples', async () => {
+    const requested: number[] = [];
+    // get() draws from the rng it is given, as a randomly decoding data set (image folder) does
+    const base = indexDataset(203);
+    const ds: Dataset = {
+      ...base,
+      get: (i, rng) => {
+        requested.push(i);
+        const s = base.get(i) as Sample;
+        s.image[2] = rng ? rng.int(256) : 0;
+        return s;
+      },
+    };
+    const opts = { batchSize: 16, shuffle: true, seed: 9, transform: [randomCropFlip({ padding: 1 }), mixup({ alpha: 0.4 })] };
+    const full = await collect(loader(ds, opts).withEpoch(2));
+    const order = loader(ds, opts).withEpoch(2).batchIndices();
+    expect(full.ids.length).toBe(13);
+    for (const k of [1, 5, 12]) {
+      requested.length = 0;
+      const l = loader(ds, opts).withEpoch(2, { startBatch: k });
+      expect(l.length).toBe(13); // still the epoch's length
+      expect(l.startBatch).toBe(k);
+      const part = await collect(l);
+      expect(part.ids).toEqual(full.ids.slice(k));
+      expect(part.images.map((x) => Array.from(x))).toEqual(full.images.slice(k).map((x) => Array.from(x)));
+      expect(part.targets.map((x) => Array.from(x))).toEqual(full.targets.slice(k).map((x) => Array.from(x)));
+      expect(part.labels).toEqual(full.labels.slice(k));
+      // only the examples of batches k.. were read
+      expect(requested.sort((p, q) => p - q)).toEqual(order.slice(k).flatMap((x) => Array.from(x)).sort((p, q) => p - q));
+    }
+    // the option on loader() itself, and withEpoch without it starts over at 0
+    const viaOption = await collect(loader(ds, { ...opts, epoch: 2, startBatch: 7 }));
+    expect(viaOption.ids).toEqual(full.ids.slice(7));
+    expect(loader(ds, { ...opts, startBatch: 7 }).withEpoch(2).startBatch).toBe(0);
+    expect((await collect(loader(ds, opts).withEpoch(2, { startBatch: 13 }))).ids).toEqual([]);
+    expect(() => loader(ds, { ...opts, startBatch: 14 })).toThrow(/startBatch must be an integer in \[0, 13\].*got 14/);
+    expect(() => loader(ds, opts).withEpoch(0, { startBatch: -1 })).toThrow(/startBatch/);
+  });
+
   it('reports bad examples and options clearly', async () => {
     await expect(collect(loader(indexDataset(20, false, 13), { batchSize: 8 }))).rejects.toThrow(/example 13 has label 7, expected an integer in \[0, 7\)/);
     const ragged: Dataset = {

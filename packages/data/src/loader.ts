@@ -21,6 +21,19 @@ export interface LoaderOptions {
   prefetch?: number;
   /** Epoch number: with `seed`, fixes the order and augmentation of this pass (default 0). */
   epoch?: number;
+  /**
+   * First batch to yield (default 0): batches `0 … startBatch-1` of the epoch are skipped without
+   * reading, decoding or augmenting their examples, and batches `startBatch …` are exactly those a
+   * full pass would yield (every batch's randomness depends only on `seed`, `epoch` and its index).
+   * For resuming an epoch mid-way. An integer in `[0, length]`; `length` yields nothing.
+   */
+  startBatch?: number;
+}
+
+/** Options of {@link Loader.withEpoch}. */
+export interface EpochOptions {
+  /** First batch to yield, as {@link LoaderOptions.startBatch} (default 0: the whole epoch). */
+  startBatch?: number;
 }
 
 /**
@@ -32,13 +45,22 @@ export interface LoaderOptions {
  * out of the loop early leaks nothing.
  */
 export interface Loader extends AsyncIterable<LabeledBatch> {
-  /** Number of batches per epoch. */
+  /** Number of batches per epoch (the whole epoch, also when `startBatch` > 0). */
   readonly length: number;
+  /** Index of the first batch this loader yields (0 unless `startBatch` was given). */
+  readonly startBatch: number;
   readonly batchSize: number;
   readonly dataset: Dataset;
-  /** The same loader for another epoch (same seed, so epoch `e` is always the same pass). */
-  withEpoch(epoch: number): Loader;
-  /** The example indices of every batch of this epoch, in order (no data read). */
+  /**
+   * The same loader for another epoch (same seed, so epoch `e` is always the same pass), starting at
+   * batch `options.startBatch` (default 0, whatever this loader's own `startBatch` is).
+   *
+   * @example
+   * // resume epoch 3 after 120 trained steps: yields batches 120, 121, … of epoch 3
+   * for await (const batch of train.withEpoch(3, { startBatch: 120 })) { step(batch); disposeBatch(batch); }
+   */
+  withEpoch(epoch: number, options?: EpochOptions): Loader;
+  /** The example indices of every batch of this epoch, in order, including skipped ones (no data read). */
   batchIndices(): Int32Array[];
 }
 
@@ -86,6 +108,10 @@ export function loader(dataset: Dataset, options: LoaderOptions): Loader {
   const n = dataset.length;
   const numClasses = dataset.classNames.length;
   const length = options.dropLast ? Math.floor(n / batchSize) : Math.ceil(n / batchSize);
+  const startBatch = options.startBatch ?? 0;
+  if (!Number.isInteger(startBatch) || startBatch < 0 || startBatch > length) {
+    throw new RangeError(`loader: startBatch must be an integer in [0, ${length}] (batches per epoch), got ${startBatch}`);
+  }
   const epochRng = (): Rng => createRng(seed).fork(epoch);
 
   const batchIndices = (): Int32Array[] => {
@@ -150,7 +176,7 @@ export function loader(dataset: Dataset, options: LoaderOptions): Loader {
   async function* iterate(): AsyncGenerator<LabeledBatch> {
     const all = batchIndices();
     const queue: Promise<HostBatch>[] = [];
-    let next = 0;
+    let next = startBatch; // skipped batches are never prepared: no reads, decodes or random draws
     const fill = (capacity: number) => {
       while (next < length && queue.length < capacity) {
         const b = next++;
@@ -170,9 +196,10 @@ export function loader(dataset: Dataset, options: LoaderOptions): Loader {
 
   const self: Loader = {
     length,
+    startBatch,
     batchSize,
     dataset,
-    withEpoch: (e) => loader(dataset, { ...options, epoch: e }),
+    withEpoch: (e, o) => loader(dataset, { ...options, epoch: e, startBatch: o?.startBatch ?? 0 }),
     batchIndices,
     [Symbol.asyncIterator]: iterate,
   };
