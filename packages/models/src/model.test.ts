@@ -120,6 +120,39 @@ describe('Model', () => {
     [a, b, none].forEach((m) => m.dispose());
   });
 
+  it('WRN dropout: getRngState/setRngState make a resumed model draw the same masks', () => {
+    const opts: ModelOptions = { widths: [4, 6, 8], stemWidth: 4, depths: [1, 1, 1], numClasses: 3, dropout: 0.5, seed: 3 };
+    const x = images(2, 16);
+    const mode = { training: true, updateRunningStats: false };
+    const a = createModel('wrn_16_2', opts);
+    tf.dispose([a.apply(x, mode), a.apply(x, mode)]); // "train" a while
+    const saved = a.getRngState();
+    expect(saved).toHaveLength(8);
+    expect(JSON.parse(JSON.stringify(saved))).toEqual(saved); // plain JSON, as a checkpoint stores it
+    const next = a.apply(x, mode);
+    // Resume: a fresh model (same seed), the weights and the saved stream state.
+    const b = createModel('wrn_16_2', opts);
+    b.loadStateDict(a.stateDict());
+    const fresh = b.apply(x, mode); // without the state: the masks of step 1, not step 3
+    expect(maxAbsDiff(fresh, next)).toBeGreaterThan(1e-3);
+    b.setRngState(saved);
+    const resumed = b.apply(x, mode);
+    expect(maxAbsDiff(resumed, next)).toBe(0);
+    expect(b.getRngState()).toEqual(a.getRngState());
+    // The same model can rewind too; the returned array is a copy.
+    saved[0] = 0;
+    a.setRngState(b.getRngState());
+    expect(a.getRngState()).toEqual(b.getRngState());
+    const other = createModel('wrn_16_2', { ...opts, seed: 4 });
+    const before = tf.memory().numTensors;
+    expect(() => b.setRngState([1, 2, 3])).toThrow(/wrn_16_2\.setRngState: .*8-number array/);
+    expect(() => other.setRngState(a.getRngState())).toThrow(/wrn_16_2\.setRngState: .*another seed.*same seed/);
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([x, next, fresh, resumed]);
+    [a, b, other].forEach((m) => m.dispose());
+    expect(() => a.getRngState()).toThrow(/has been disposed/);
+  });
+
   it('normalises inside the model ([0, 1] pixels in) and toClassifier is eval mode', () => {
     const a = createModel('resnet20', { ...TINY[2][1], seed: 1 });
     const raw = createModel('resnet20', { ...TINY[2][1], seed: 1, normalize: null });

@@ -170,6 +170,22 @@ class ResNetModel implements Model {
     }
   }
 
+  getRngState(): number[] {
+    this.checkAlive();
+    return this.dropoutRng.getState();
+  }
+
+  setRngState(state: readonly number[]): void {
+    this.checkAlive();
+    try {
+      this.dropoutRng.setState(state);
+    } catch (error) {
+      throw new Error(
+        `${this.name}.setRngState: ${(error as Error).message} (expects what getRngState() of a model created with the same seed returned)`,
+      );
+    }
+  }
+
   dispose(): void {
     for (const v of this.variables.values()) v.dispose();
     this.variables.clear();

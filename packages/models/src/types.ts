@@ -172,6 +172,20 @@ export interface Model {
    * shapes. Numeric dtypes are cast as needed. Does not dispose the dict's tensors.
    */
   loadStateDict(dict: Record<string, tf.Tensor>, options?: LoadStateDictOptions): void;
+  /**
+   * State of the random stream that draws dropout masks (WRN `dropout` > 0, training mode), as the
+   * 8-number array of `@cnn/backend`'s `Rng.getState()` (a copy; plain JSON). It is not part of
+   * {@link Model.stateDict} (not a tensor, not in PyTorch checkpoints): save it beside the weights to
+   * resume training exactly. Models without dropout never draw from it.
+   */
+  getRngState(): number[];
+  /**
+   * Restores a state from {@link Model.getRngState}: the next training-mode calls draw the same
+   * dropout masks as the model it came from did after that point. The model must have been created
+   * with the same `seed` (the stream is derived from it); throws naming the model otherwise, or when
+   * `state` is not such an array.
+   */
+  setRngState(state: readonly number[]): void;
   /** Frees every variable. The model is unusable afterwards. */
   dispose(): void;
 }
