@@ -1,6 +1,24 @@
 import { createRng, type Rng } from '@cnn/backend';
 import { promises as fsp } from 'node:fs';
-import sharp from 'sharp';
+import type { Sharp, SharpOptions } from 'sharp';
+
+type SharpFn = (input: Buffer, options?: SharpOptions) => Sharp;
+let sharpPromise: Promise<SharpFn> | undefined;
+
+/**
+ * sharp, loaded on first decode: importing @cnn/data (e.g. only for CIFAR) must not load libvips'
+ * native addon (`sideEffects: false`: no work at import time).
+ */
+function loadSharp(): Promise<SharpFn> {
+  sharpPromise ??= import('sharp').then(
+    (m) => ((m as unknown as { default?: SharpFn }).default ?? (m as unknown as SharpFn)),
+    (err: unknown) => {
+      sharpPromise = undefined;
+      throw new Error(`@cnn/data: decoding images needs the 'sharp' package (npm install sharp): ${(err as Error).message}`);
+    },
+  );
+  return sharpPromise;
+}
 
 /** How an image-folder example is decoded (all sizes in pixels). */
 export interface DecodeSpec {
@@ -97,6 +115,7 @@ export interface DecodedImage {
  * Errors name the file.
  */
 export async function decodeImage(file: string, spec: DecodeSpec, seed: number): Promise<DecodedImage> {
+  const sharp = await loadSharp();
   let input: Buffer;
   try {
     input = await fsp.readFile(file);
