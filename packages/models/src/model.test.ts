@@ -31,6 +31,13 @@ describe('Model', () => {
     const buffers0 = model.namedBuffers().map(([, v]) => Array.from(v.dataSync()));
     const y = model.apply(x);
     expect(y.shape).toEqual([2, 3]);
+    // forwardHead ∘ forwardFeatures is apply; preLogits is the pooled feature map.
+    const fe = model.forwardFeatures(x);
+    const [he, pe] = [model.forwardHead(fe), model.forwardHead(fe, { preLogits: true })];
+    expect(maxAbsDiff(he, y)).toBeLessThan(1e-6);
+    const pooled = tf.mean(fe, [1, 2]);
+    expect(maxAbsDiff(pe, pooled)).toBeLessThan(1e-6);
+    tf.dispose([fe, he, pe, pooled]);
     expect(model.namedBuffers().map(([, v]) => Array.from(v.dataSync()))).toEqual(buffers0); // eval: untouched
     const yt = model.apply(x, { training: true });
     expect(yt.shape).toEqual([2, 3]);
