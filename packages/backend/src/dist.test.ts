@@ -95,3 +95,42 @@ describe('the built dist in a plain Node process', () => {
     expect(out.losses[1]).toBeLessThan(out.losses[0]);
   });
 });
+
+describe('the built dist is honest about sideEffects: false and bundles for the browser', () => {
+  // What a tfjs-core user can observe: registered backends, kernels, gradients, the active backend.
+  const probe = `JSON.stringify({ backends: Object.keys(tf.engine().registryFactory).sort(), active: tf.engine().backendName ?? null,
+    wasmKernels: tf.getKernelsForBackend('wasm').length, cpuKernels: tf.getKernelsForBackend('cpu').length,
+    conv2dGrad: tf.getGradient('Conv2D') != null, reluGrad: tf.getGradient('Relu') != null })`;
+  it.each(['cjs', 'esm'] as const)('importing the %s build changes nothing in tfjs and keeps nothing alive', (kind) => {
+    const script =
+      kind === 'cjs'
+        ? `const tf = require('@tensorflow/tfjs-core'); const a = ${probe}; require(${JSON.stringify(path.join(dist, 'index.cjs'))}); console.log(JSON.stringify([a, ${probe}]));`
+        : `import * as tf from '@tensorflow/tfjs-core'; const a = ${probe}; await import(${JSON.stringify(new URL('file://' + path.join(dist, 'index.js')).href)}); console.log(JSON.stringify([a, ${probe}]));`;
+    const r = spawnSync(process.execPath, kind === 'cjs' ? ['-e', script] : ['--input-type=module', '-e', script], { cwd: pkgDir, encoding: 'utf8', timeout: 60_000 });
+    expect(r.signal, `did not exit on its own: ${r.stderr}`).toBeNull();
+    expect(r.status, r.stderr).toBe(0);
+    const [before, after] = (JSON.parse(r.stdout.trim().split('\n').pop()!) as string[]).map((s) => JSON.parse(s));
+    expect(after).toEqual(before);
+    expect(before.conv2dGrad).toBe(false); // tfjs-core's Node entry has none: the probe can see a registration
+  });
+
+  it('esbuild --bundle --platform=browser of a file importing it succeeds (tfjs-core external) without Node-only packages', async () => {
+    const { build } = await import('esbuild');
+    const out = await build({
+      stdin: { contents: "import { initBackend, createRng } from '@cnn/backend'; export const go = () => initBackend('wasm').then(() => createRng(1).uniform());", resolveDir: pkgDir },
+      bundle: true,
+      platform: 'browser',
+      format: 'esm',
+      external: ['@tensorflow/tfjs-core'],
+      alias: { '@cnn/backend': pkgDir },
+      write: false,
+      metafile: true,
+      logLevel: 'silent',
+    });
+    expect(out.errors).toEqual([]);
+    const inputs = Object.keys(out.metafile.inputs);
+    expect(inputs.some((f) => f.endsWith('dist/index.js'))).toBe(true); // the ESM build, via the exports map
+    // pnpm paths name peers in folder suffixes (…_@tensorflow+tfjs-core@4.22.0/…): match the package folder itself
+    expect(inputs.filter((f) => /node_modules\/@tensorflow\/tfjs-(core|node)/.test(f))).toEqual([]);
+  });
+});
