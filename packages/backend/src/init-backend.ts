@@ -65,6 +65,9 @@ export async function initBackend(preference?: BackendPreference, options: InitB
           : `${name} was requested${preference ? '' : ' by CNN_BACKEND'}`;
       return { requested, backend: name, tfjsBackend: tf.getBackend(), reason };
     } catch (error) {
+      // A bad option (e.g. wasmThreads: 0, CNN_WASM_THREADS=abc) is the caller's mistake, not a missing
+      // package: report it as it is, and never fall back to a slower backend because of it.
+      if (error instanceof RangeError) throw error;
       if (requested !== 'auto') {
         throw new Error(`Backend "${name}" could not be started: ${firstLine(error)}. Install it with: ${INSTALL_HINT[name]}`);
       }

@@ -93,4 +93,18 @@ describe('createRng', () => {
   it('rejects non-finite seeds', () => {
     expect(() => createRng(Number.NaN)).toThrow(/finite number/);
   });
+
+  it('fractional and negative seeds get their own streams (1.5 is not 1), reproducibly', () => {
+    const first = (seed: number) => Array.from({ length: 4 }, ((r) => () => r.uniform())(createRng(seed)));
+    const seeds = [0, 1, 1.5, 1.25, -1, 0.5, -0.5, 2 ** 32, 2 ** 32 + 0.5];
+    const streams = seeds.map((s) => JSON.stringify(first(s)));
+    expect(new Set(streams).size).toBe(seeds.length);
+    expect(first(1.5)).toEqual(first(1.5));
+  });
+
+  it('permutation validates n', () => {
+    expect(createRng(1).permutation(0)).toEqual(new Int32Array(0));
+    expect(() => createRng(1).permutation(-1)).toThrow(/Rng.permutation: n must be an integer in \[0, 2\^31\), got -1/);
+    expect(() => createRng(1).permutation(2.5)).toThrow(/got 2.5/);
+  });
 });

@@ -39,16 +39,19 @@ function splitmix32(x: number): number {
 }
 
 /**
- * Creates a generator from an integer seed (any finite number; fractional parts and signs are
- * folded in). Same seed, same sequence, on every platform.
+ * Creates a generator from a seed: any finite number (negative and fractional seeds each get their
+ * own stream; `1.5` is not `1`). Same seed, same sequence, on every platform.
  */
 export function createRng(seed: number): Rng {
   if (typeof seed !== 'number' || !Number.isFinite(seed)) {
     throw new TypeError(`createRng: seed must be a finite number, got ${String(seed)}`);
   }
-  const lo = seed >>> 0;
-  const hi = Math.floor(seed / UINT32) >>> 0;
-  return fromSeedWords(lo, hi);
+  if (Number.isInteger(seed)) return fromSeedWords(seed >>> 0, Math.floor(seed / UINT32) >>> 0);
+  // A fractional seed (e.g. 0.5) must not silently give its integer part's stream: fold in all 64 bits
+  // of the double, offset so that they do not line up with the words of small integer seeds.
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, seed);
+  return fromSeedWords((view.getUint32(4) ^ 0x5bd1e995) >>> 0, (view.getUint32(0) ^ 0x9e3779b9) >>> 0);
 }
 
 function fromSeedWords(lo: number, hi: number): Rng {
@@ -110,6 +113,7 @@ function fromSeedWords(lo: number, hi: number): Rng {
       return array;
     },
     permutation(n) {
+      if (!Number.isInteger(n) || n < 0 || n > 0x7fffffff) throw new RangeError(`Rng.permutation: n must be an integer in [0, 2^31), got ${n}`);
       const p = new Int32Array(n);
       for (let i = 0; i < n; i++) p[i] = i;
       for (let i = n - 1; i > 0; i--) {

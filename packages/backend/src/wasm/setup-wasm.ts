@@ -35,7 +35,7 @@ async function chooseThreads(options: WasmOptions): Promise<number> {
   else threads = Math.min(8, typeof navigator !== 'undefined' ? navigator.hardwareConcurrency || 1 : 1);
   if (!Number.isInteger(threads) || threads < 1 || threads > 8) {
     const source = options.threads != null ? 'wasm threads' : `CNN_WASM_THREADS="${fromEnv}"`;
-    throw new Error(`${source}: must be an integer in [1, 8], got ${threads}`);
+    throw new RangeError(`${source}: must be an integer in [1, 8], got ${threads}`);
   }
   return threads;
 }
