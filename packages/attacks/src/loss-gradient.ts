@@ -32,14 +32,16 @@ export function lossGradient(
   let logits: Tensor2D | undefined;
   let failure: unknown;
   const f = (xi: tf.Tensor): tf.Scalar => {
-    const z = classifier(xi as Tensor4D);
+    let z: Tensor2D;
     try {
+      z = classifier(xi as Tensor4D);
       check(z);
     } catch (error) {
-      // Throwing inside tf.grad would leak the tensors its tape saved for the backward pass:
-      // finish with a harmless objective instead and throw once the tape is released.
+      // Throwing inside tf.grad would leak the tensors its tape saved for the backward pass (also
+      // when the user's classifier itself throws): finish with a harmless objective that depends
+      // on x (whatever the classifier returned) and throw once the tape is released.
       failure = error;
-      return tf.sum(z);
+      return tf.mul(tf.sum(xi), 0);
     }
     // Kept past tf.grad's scope; the caller disposes it.
     logits = tf.keep(z);

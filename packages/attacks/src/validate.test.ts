@@ -72,6 +72,15 @@ describe.each(Object.entries(attacks))('%s rejects bad input', (name, attack) =>
     const wrong: Classifier = (x) => tf.tidy(() => tf.slice(model.classifier(x), [0, 0], [4, 10]));
     await rejects(() => attack(wrong, images, fx.labels, {}), /logits \[8, numClasses\] for 8 images, got shape \[4, 10\]/);
   });
+  it('a classifier that throws or returns no tensor (error passed on, nothing leaked)', async () => {
+    const throwing: Classifier = (x) => {
+      tf.relu(x); // some work recorded on the gradient tape before the failure
+      throw new Error('my model failed');
+    };
+    await rejects(() => attack(throwing, images, fx.labels, {}), /my model failed/);
+    const notTensor = (() => [[0, 1]]) as unknown as Classifier;
+    await rejects(() => attack(notTensor, images, fx.labels, {}), /classifier must return a tf\.Tensor2D of logits, got object/);
+  });
   if (name !== 'fgsm') {
     it('initialDelta of another shape', async () => {
       const d = tf.zeros([8, 8, 8, 1]) as tf.Tensor4D;
