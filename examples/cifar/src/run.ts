@@ -63,7 +63,7 @@ export async function runCifar(config: RunConfig, argv: string[] = []): Promise<
     );
     say(
       `model: ${config.model} (${model.numParameters().toLocaleString('en-US')} parameters); mode ${describeMode(config)}; ` +
-        `${config.epochs} epochs × ${Math.floor(trainSet.length / config.batchSize)} steps of ${config.batchSize}`,
+        `${config.epochs} epoch${config.epochs === 1 ? "" : "s"} × ${Math.floor(trainSet.length / config.batchSize)} steps of ${config.batchSize}`,
     );
     say(`output: ${config.outDir}`);
 

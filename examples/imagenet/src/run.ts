@@ -68,7 +68,7 @@ export async function runImagenet(config: RunConfig, argv: string[] = []): Promi
       say(`data: ${config.dataRoot}: ${trainSet.length} train / ${valSet.length} val images, ${classes.length} classes, ${config.imageSize}px crops`);
       say(
         `model: ${config.model} (${model.numParameters().toLocaleString('en-US')} parameters); mode ${describeMode(config)}; ` +
-          `${config.epochs} epochs × ${Math.floor(trainSet.length / config.batchSize)} steps of ${config.batchSize}`,
+          `${config.epochs} epoch${config.epochs === 1 ? "" : "s"} × ${Math.floor(trainSet.length / config.batchSize)} steps of ${config.batchSize}`,
       );
       say(`output: ${config.outDir}`);
       const base = loader(trainSet, { batchSize: config.batchSize, shuffle: true, seed: config.seed, dropLast: true });
