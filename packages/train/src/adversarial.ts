@@ -49,11 +49,13 @@ export async function adversarialBatch(
           steps,
           randomStart: mode.randomStart ?? true,
           rng,
+          // Training needs only the images: no extra forward pass to measure success.
+          measureSuccess: false,
         })
       ).adversarial;
     } else {
       const classifier = attackClassifier(model, mode.bnMode ?? 'train');
-      adv = (await fgsmRandomStart(classifier, x, y, { eps: mode.eps, stepSize: mode.stepSize ?? 1.25 * mode.eps, rng })).adversarial;
+      adv = (await fgsmRandomStart(classifier, x, y, { eps: mode.eps, stepSize: mode.stepSize ?? 1.25 * mode.eps, rng, measureSuccess: false })).adversarial;
     }
     if (keep === 0) return adv;
     const head = tf.slice(images, [0, 0, 0, 0], [keep, -1, -1, -1]);
