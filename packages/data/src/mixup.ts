@@ -42,6 +42,10 @@ export function checkMix(name: string, alpha: number, p: number): void {
  * mixup (Zhang et al. 2018) as a batch transform: λ ~ Beta(α, α) once per batch, partners from a
  * random permutation π of the batch, `x̃ᵢ = λ·xᵢ + (1−λ)·x_π(i)`, `ỹᵢ = λ·yᵢ + (1−λ)·y_π(i)` as
  * soft targets (rows sum to 1). `labels` keep the unmixed classes. Draws: apply?, λ, π.
+ *
+ * `lastLambda` is λ of the batch this transform mixed most recently (1 when it skipped one). The
+ * loader prepares batches ahead (`prefetch`), so that is not necessarily the batch you are holding:
+ * for per-batch λ read it off the soft `targets` instead.
  */
 export function mixup(options: MixOptions = {}): BatchTransform & { lastLambda: number } {
   const alpha = options.alpha ?? 1;
