@@ -171,6 +171,7 @@ describe('loader', () => {
     };
     await expect(collect(loader(ragged, { batchSize: 2 }))).rejects.toThrow(/example 1 becomes 1×2 but example 0 became 1×1/);
     expect(() => loader(ragged, { batchSize: 0 })).toThrow(/batchSize must be a positive integer/);
+    expect(() => loader(ragged, { batchSize: 1, seed: Number.NaN })).toThrow(/seed must be a finite number, got NaN/);
     expect(() => loader(ragged, { batchSize: 1, transform: [mixup(), randomCropFlip()] })).toThrow(/second or late sample transform/);
   });
 });

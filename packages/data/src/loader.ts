@@ -104,6 +104,7 @@ export function loader(dataset: Dataset, options: LoaderOptions): Loader {
   const epoch = options.epoch ?? 0;
   if (!Number.isInteger(epoch) || epoch < 0) throw new RangeError(`loader: epoch must be a non-negative integer, got ${epoch}`);
   const seed = options.seed ?? 0;
+  if (typeof seed !== 'number' || !Number.isFinite(seed)) throw new RangeError(`loader: seed must be a finite number, got ${String(seed)}`);
   const { sample: sampleTransform, batch: batchTransforms } = splitTransforms(options.transform);
   const n = dataset.length;
   const numClasses = dataset.classNames.length;

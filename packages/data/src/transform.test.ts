@@ -84,6 +84,8 @@ describe('randomCropFlip', () => {
   it('rejects bad options and undersized images clearly', () => {
     expect(() => randomCropFlip({ padding: -1 })).toThrow(/padding must be a non-negative integer/);
     expect(() => randomCropFlip({ padMode: 'edge' as never })).toThrow(/padMode/);
+    expect(() => randomCropFlip({ size: 0 })).toThrow(/size must be a positive integer, got 0/);
+    expect(() => randomCropFlip({ cutout: { size: 4, p: 1.5 } })).toThrow(/cutout p must be a probability, got 1.5/);
     const out = new Float32Array(32 * 32 * 3);
     expect(() => randomCropFlip({ size: 32, padding: 2 }).apply(randomSample(16, 16, 0), out, 0, createRng(0))).toThrow(
       /16×16 image padded by 2 is smaller than the 32×32 crop/,

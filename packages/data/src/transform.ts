@@ -97,6 +97,10 @@ export function randomCropFlip(options: RandomCropFlipOptions = {}): SampleTrans
   if (mode !== 'zero' && mode !== 'reflect') throw new RangeError(`randomCropFlip: padMode must be 'zero' or 'reflect', got ${String(mode)}`);
   if (!(flipP >= 0 && flipP <= 1)) throw new RangeError(`randomCropFlip: flip must be a probability, got ${flipP}`);
   if (cut && (!Number.isInteger(cut.size) || cut.size <= 0)) throw new RangeError(`randomCropFlip: cutout size must be a positive integer, got ${cut.size}`);
+  if (cut && cut.p !== undefined && !(cut.p >= 0 && cut.p <= 1)) throw new RangeError(`randomCropFlip: cutout p must be a probability, got ${cut.p}`);
+  if (options.size !== undefined && (!Number.isInteger(options.size) || options.size <= 0)) {
+    throw new RangeError(`randomCropFlip: size must be a positive integer, got ${options.size}`);
+  }
   let rows = new Int32Array(0);
   let cols = new Int32Array(0);
   return {
