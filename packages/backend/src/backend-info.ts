@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { wasmState } from './wasm/wasm-state.js';
 
 export interface BackendInfo {
-  /** tfjs' name of the active backend: 'tensorflow', 'wasm', 'cpu', … */
+  /** tfjs' name of the active backend: 'tensorflow', 'wasm', 'cpu', … ('none' before one is started). */
   backend: string;
   /** tfjs-core version. */
   tfjsVersion: string;
@@ -19,13 +19,14 @@ export interface BackendInfo {
   details: string;
 }
 
-/** What is running, for logs and benchmark reports (printed by the trainers). */
+/** What is running, for logs and benchmark reports (printed by the trainers). Starts nothing. */
 export function backendInfo(): BackendInfo {
-  const backend = tf.getBackend();
+  // tf.getBackend() only reads the engine's field: no backend is initialised by asking.
+  const backend = tf.getBackend() || 'none';
   let threads: number | null = null;
   let simd: boolean | null = null;
   let tensorflowVersion: string | null = null;
-  let details = `${backend}, tfjs-core ${tf.version_core}`;
+  let details = `${backend === 'none' ? 'no backend started yet (call initBackend())' : backend}, tfjs-core ${tf.version_core}`;
   if (backend === 'wasm') {
     const state = wasmState.current;
     if (state) {
