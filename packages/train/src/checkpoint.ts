@@ -17,6 +17,8 @@ export interface CheckpointState {
   globalStep: number;
   /** State of the trainer's RNG (`Rng.getState()` of `@cnn/backend`). */
   rng: number[];
+  /** State of the model's dropout-mask stream (`model.getRngState()`), when the model has one. */
+  modelRng?: number[];
   optimizer: OptimizerStateJson;
   /** Training configuration (serialisable part of the options + user config). */
   config: Record<string, unknown>;
@@ -37,6 +39,8 @@ export interface SaveCheckpointInput {
   step: number;
   globalStep: number;
   rng: number[];
+  /** The model's own RNG state (default: `model.getRngState()` when the model has it). */
+  modelRng?: number[];
   config: Record<string, unknown>;
   best?: CheckpointState['best'];
   extra?: Record<string, unknown>;
@@ -124,6 +128,12 @@ export function decodeModelWeights(model: TrainableModel, bytes: Uint8Array, sou
   }
 }
 
+/** False only when the model is known to draw nothing from its RNG (a `@cnn/models` Model without dropout). */
+function usesModelRng(model: TrainableModel): boolean {
+  const config = (model as { config?: { dropout?: unknown } }).config;
+  return !(config && typeof config === 'object' && (config.dropout === undefined || config.dropout === 0));
+}
+
 const pad = (n: number, w: number): string => String(n).padStart(w, '0');
 
 /**
@@ -146,6 +156,7 @@ export async function saveCheckpoint(dir: string, input: SaveCheckpointInput): P
     step: input.step,
     globalStep: input.globalStep,
     rng: input.rng,
+    modelRng: input.modelRng ?? input.model.getRngState?.(),
     optimizer: input.optimizer.stateJson(),
     config: input.config,
     best: input.best,
@@ -217,12 +228,27 @@ export async function loadCheckpoint(statePath: string): Promise<LoadedCheckpoin
 }
 
 /**
- * Restores a loaded checkpoint into a model and optimiser (weights, BN buffers, optimiser state)
- * and disposes the checkpoint's tensors. Validates everything; throws naming the file on mismatch.
+ * Restores a loaded checkpoint into a model and optimiser (weights, BN buffers, the model's
+ * dropout RNG when both the checkpoint and the model have one, optimiser state) and disposes the
+ * checkpoint's tensors. Validates everything; throws naming the file on mismatch.
  */
 export function restoreCheckpoint(ck: LoadedCheckpoint, model: TrainableModel, optimizer: Optimizer): void {
   try {
     decodeModelWeights(model, ck.modelBytes, ck.modelPath);
+    if (ck.state.modelRng && typeof model.setRngState === 'function') {
+      try {
+        model.setRngState(ck.state.modelRng);
+      } catch (e) {
+        // A model without dropout never draws from the stream: a model created with another seed
+        // (the weights come from the checkpoint anyway) resumes exactly all the same.
+        if (usesModelRng(model)) {
+          throw new Error(
+            `${ck.path}: cannot restore the model's dropout RNG (${(e as Error).message}); ` +
+              'create the model with the same seed as the checkpointed run for an exact resume',
+          );
+        }
+      }
+    }
     optimizer.loadState(ck.state.optimizer, ck.optimizer);
   } finally {
     tf.dispose(Object.values(ck.optimizer));

@@ -149,13 +149,57 @@ describe('exact resume (tensorflow, else cpu)', () => {
 
     const c = tinyModel(12345); // different init: everything must come from the checkpoint
     const rest: StepRecord[] = [];
-    const h2 = await train(baseOptions(c, { mode, outDir: out, resume: true, report: false, onStep: (r) => rest.push(r) }));
+    // Count reads: the Loader is asked to start at batch 5, so the 5 trained batches are never read.
+    let reads = 0;
+    const counting: Dataset = { ...trainSet, get: (i, rng) => (reads++, trainSet.get(i, rng)) };
+    const trainLoader = loader(counting, { batchSize: 32, shuffle: true, seed: 3, transform: cifarTrainTransform(), prefetch: 1 });
+    const h2 = await train(baseOptions(c, { mode, trainLoader, outDir: out, resume: true, report: false, onStep: (r) => rest.push(r) }));
     c.dispose();
+    expect(reads).toBe((N_TRAIN - 5 * 32) + N_TRAIN);
     expect(h2.resumedFrom).toEqual({ epoch: 0, step: 5 });
     expect(rest[0]).toMatchObject({ epoch: 0, step: 5, globalStep: 5 });
     expect(partial).toEqual(full.slice(0, 5));
     expect(rest.map((r) => r.loss)).toEqual(full.slice(5));
     expect(h2.epochs).toHaveLength(2);
+    // Another trainer seed cannot continue the same random stream: a clear error, not a silent restart.
+    await expect(train(baseOptions(tinyModel(1), { mode, outDir: out, resume: true, seed: 8, report: false }))).rejects.toThrow(
+      /seed 7, options.seed is 8/,
+    );
+  });
+});
+
+describe('exact resume with dropout and a plain (epoch) => batches loader (tensorflow, else cpu)', () => {
+  it('a Wide ResNet with dropout resumed mid-epoch draws the same masks: identical step losses', async () => {
+    if (await tryBackend('tensorflow')) await initBackend('cpu');
+    const wrn = (seed: number): Model => createModel('wrn_10_1', { widths: [8, 12, 16], stemWidth: 8, dropout: 0.3, seed });
+    const data = loader(head(trainSet, 128), { batchSize: 32, shuffle: true, seed: 5, transform: cifarTrainTransform(), prefetch: 0 });
+    // A plain function loader that ignores the start: the trainer skips by iterating.
+    const opts = (model: Model, extra: Partial<TrainOptions>): TrainOptions =>
+      baseOptions(model, { trainLoader: (e: number) => data.withEpoch(e), evalLoader: undefined, epochs: 2, report: false, ...extra });
+    const full: number[] = [];
+    const a = wrn(1);
+    await train(opts(a, { onStep: (r) => full.push(r.loss) }));
+    a.dispose();
+
+    const out = join(tmp, 'resume-dropout');
+    const b = wrn(1);
+    await train(opts(b, { outDir: out, maxSteps: 2 }));
+    b.dispose();
+    const state = JSON.parse(await readFile(join(out, 'checkpoints', 'ckpt-000000-00000002.json'), 'utf8'));
+    expect(state.modelRng).toEqual(expect.any(Array));
+
+    // The dropout stream belongs to the model's seed: another seed cannot resume exactly, and says so.
+    const other = wrn(777);
+    await expect(train(opts(other, { outDir: out, resume: true }))).rejects.toThrow(/dropout RNG.*same seed/);
+    other.dispose();
+    // A fresh model of the same seed starts its dropout stream from the beginning: only the
+    // checkpoint's stream state makes the masks of steps 3.. match.
+    const c = wrn(1);
+    const rest: number[] = [];
+    await train(opts(c, { outDir: out, resume: true, onStep: (r) => rest.push(r.loss) }));
+    c.dispose();
+    expect(full).toHaveLength(8);
+    expect(rest).toEqual(full.slice(2));
   });
 });
 

@@ -226,6 +226,10 @@ export async function train(options: TrainOptions): Promise<TrainHistory> {
     if (o.resume && ckptDir) {
       const ck = await loadLatestCheckpoint(ckptDir);
       if (ck) {
+        const savedSeed = (ck.state.config as { seed?: unknown }).seed;
+        if (typeof savedSeed === 'number' && savedSeed !== seed) {
+          throw new Error(`train: resume: ${ck.path} was written by a run with seed ${savedSeed}, options.seed is ${seed} (use the same seed to continue exactly)`);
+        }
         restoreCheckpoint(ck, model, optimizer);
         rng.setState(ck.state.rng);
         startEpoch = ck.state.epoch;
@@ -284,10 +288,11 @@ export async function train(options: TrainOptions): Promise<TrainHistory> {
         const epochStart = Date.now();
         const skip = epoch === startEpoch ? startStep : 0;
         if (epoch !== startEpoch || startStep === 0) sums = { loss: 0, correct: 0, seen: 0, trainSeconds: 0 };
-        const source = epochBatches(o.trainLoader, epoch);
+        const { source, first } = epochBatchesFrom(o.trainLoader, epoch, skip);
         const total = source.length ?? stepsPerEpoch;
         progress.startEpoch(epoch, o.epochs, total, skip);
-        let step = 0;
+        // A loader that honours startBatch begins at batch `skip`; any other is skipped by iterating.
+        let step = first;
         let lr = learningRateAt(o.schedule, epoch, o.epochs);
         // Throughput counts wall time per step including waiting for the loader (not evaluation).
         let tick = Date.now();
@@ -415,9 +420,24 @@ export async function train(options: TrainOptions): Promise<TrainHistory> {
 
 /** The batches of `epoch` from either form of {@link EpochLoader}. */
 export function epochBatches(l: EpochLoader, epoch: number): BatchSource {
-  if (typeof l === 'function') return l(epoch);
-  if (l && typeof l.withEpoch === 'function') return l.withEpoch(epoch);
-  throw new TypeError('train: trainLoader must be a function (epoch) => batches or a Loader with withEpoch()');
+  return epochBatchesFrom(l, epoch, 0).source;
+}
+
+/**
+ * The batches of `epoch` starting at batch `startBatch`, asking the loader to skip the first ones
+ * (`withEpoch(epoch, { startBatch })` of a `@cnn/data` Loader, or a function loader given
+ * `(epoch, { startBatch })`). A source that reports `startBatch` equal to the request is trusted to
+ * begin there (`first = startBatch`); any other (plain `(epoch) => AsyncIterable`, loaders without
+ * `startBatch`) yields from batch 0 (`first = 0`) and the caller skips by iterating.
+ */
+export function epochBatchesFrom(l: EpochLoader, epoch: number, startBatch: number): { source: BatchSource; first: number } {
+  let source: BatchSource;
+  const opts = { startBatch };
+  if (typeof l === 'function') source = l(epoch, opts);
+  else if (l && typeof l.withEpoch === 'function') source = l.withEpoch(epoch, opts);
+  else throw new TypeError('train: trainLoader must be a function (epoch) => batches or a Loader with withEpoch()');
+  const first = startBatch > 0 && (source as { startBatch?: unknown }).startBatch === startBatch ? startBatch : 0;
+  return { source, first };
 }
 
 /** A fresh pass of the evaluation batches. */

@@ -22,19 +22,42 @@ export interface TrainableModel {
   namedParameters(): Array<[string, tf.Variable]>;
   /** Non-trainable state (BatchNorm running mean/var, …) with PyTorch-style names. */
   namedBuffers(): Array<[string, tf.Variable | tf.Tensor]>;
+  /**
+   * State of the model's own random stream (dropout masks), as `Model.getRngState()` of
+   * `@cnn/models`. When present it is saved in checkpoints and restored on resume.
+   */
+  getRngState?(): number[];
+  /** Restores {@link TrainableModel.getRngState}'s state. */
+  setRngState?(state: readonly number[]): void;
 }
 
 /** Where batches come from. Any async iterable of {@link LabeledBatch} (e.g. `loader()` of `@cnn/data`). */
-export type BatchSource = AsyncIterable<LabeledBatch> & { readonly length?: number };
+export type BatchSource = AsyncIterable<LabeledBatch> & {
+  /** Batches in the whole epoch (also when the source starts later). */
+  readonly length?: number;
+  /** Index of the first batch yielded (a `@cnn/data` Loader's `startBatch`); absent means 0. */
+  readonly startBatch?: number;
+};
+
+/** Where a (mid-epoch) resume wants an epoch's batches to start. */
+export interface EpochStart {
+  /** First batch to yield (0-based); batches before it were already trained on. */
+  startBatch: number;
+}
 
 /**
  * The training batches of one epoch (0-based): a function `(epoch) => batches`, or a `Loader` of
  * `@cnn/data` (anything with `withEpoch(epoch)`). For exact resume the batches must be a pure
  * function of the seed and `epoch`, as `loader(ds, { seed, shuffle: true, transform })` of `@cnn/data`
- * is: on a mid-epoch resume the trainer rebuilds the epoch and skips (disposes) the batches already
- * trained on.
+ * is. On a mid-epoch resume the trainer asks for the epoch from batch k (`withEpoch(epoch,
+ * { startBatch: k })`, or the function's second argument): a source whose `startBatch` property
+ * equals k (a `@cnn/data` Loader does this, skipping batches without reading or decoding them) is
+ * taken to start there; any other source is iterated from batch 0 and its first k batches are
+ * disposed unused.
  */
-export type EpochLoader = ((epoch: number) => BatchSource) | { withEpoch(epoch: number): BatchSource };
+export type EpochLoader =
+  | ((epoch: number, start?: EpochStart) => BatchSource)
+  | { withEpoch(epoch: number, start?: EpochStart): BatchSource };
 
 /**
  * Evaluation batches: a re-iterable source (a `Loader` of `@cnn/data`: each iteration is a new
