@@ -1,3 +1,4 @@
+import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { Progress } from './progress.js';
 
@@ -19,5 +20,35 @@ describe('Progress (log mode)', () => {
     p.update(1, { loss: 1, accuracy: 1, lr: 1, imagesPerSecond: 1 });
     p.log('x');
     expect(lines).toEqual([]);
+  });
+});
+
+describe("Progress ('auto'): a live bar on a terminal, plain lines otherwise", () => {
+  const run = (isTTY: boolean): { text: string; lines: string[] } => {
+    const stream = Object.assign(new PassThrough(), { isTTY, columns: 160 });
+    let text = '';
+    stream.on('data', (d: Buffer) => (text += d.toString()));
+    const lines: string[] = [];
+    const p = new Progress('auto', undefined, isTTY ? undefined : (l) => lines.push(l), stream);
+    p.startEpoch(1, 3, 20);
+    for (let s = 1; s <= 20; s++) p.update(s, { loss: 0.75, accuracy: 0.5, lr: 0.05, imagesPerSecond: 321.5 });
+    p.endEpoch();
+    return { text, lines };
+  };
+  it('draws the bar (images/s, loss, accuracy, lr, ETA) on the stream it checked, when that is a TTY', () => {
+    const { text } = run(true);
+    expect(text).toContain('epoch 2/3');
+    expect(text).toContain('20/20');
+    expect(text).toContain('321.5 img/s');
+    expect(text).toContain('loss 0.7500');
+    expect(text).toContain('acc 50.0%');
+    expect(text).toContain('lr 0.0500');
+    expect(text).toContain('ETA');
+  });
+  it('writes plain lines, and no bar, when the stream is not a TTY', () => {
+    const { text, lines } = run(false);
+    expect(text).toBe('');
+    expect(lines).toHaveLength(10);
+    expect(lines.at(-1)).toBe('epoch 2/3 step 20/20 loss 0.7500 acc 50.0% lr 0.0500 321.5 img/s');
   });
 });

@@ -9,10 +9,15 @@ export interface ProgressValues {
   imagesPerSecond: number;
 }
 
+/** Where progress goes: stdout by default. `isTTY` decides between the bar and plain lines in 'auto'. */
+export type ProgressStream = NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+
 /**
  * Per-epoch progress: a `cli-progress` bar (images/s, loss, accuracy, ETA) when the mode is 'bar'
- * (or 'auto' and stdout is a TTY), else plain lines — every `logEvery` steps, by default about ten
- * per epoch — and one at the end of the epoch.
+ * (or 'auto' and the output stream — stdout by default — is a TTY), else plain lines — every
+ * `logEvery` steps, by default about ten per epoch — and one at the end of the epoch. The bar is
+ * drawn on the same stream the TTY check is made on (cli-progress would default to stderr, so
+ * `2>file` on a terminal would hide it while `>file` left a bar-less, line-less log).
  */
 export class Progress {
   private bar?: SingleBar;
@@ -23,12 +28,13 @@ export class Progress {
   private lastLogged = -1;
   private every = 1;
 
-  constructor(
-    mode: ProgressMode = 'auto',
-    private readonly logEvery?: number,
-    private readonly write: (line: string) => void = (l) => process.stdout.write(`${l}\n`),
-  ) {
-    this.mode = mode === 'auto' ? (process.stdout.isTTY ? 'bar' : 'log') : mode;
+  private readonly stream: ProgressStream;
+  private readonly write: (line: string) => void;
+
+  constructor(mode: ProgressMode = 'auto', private readonly logEvery?: number, write?: (line: string) => void, stream?: ProgressStream) {
+    this.stream = stream ?? process.stdout;
+    this.write = write ?? ((l) => void this.stream.write(`${l}\n`));
+    this.mode = mode === 'auto' ? (this.stream.isTTY ? 'bar' : 'log') : mode;
   }
 
   startEpoch(epoch: number, epochs: number, totalSteps: number, startStep = 0): void {
@@ -43,6 +49,9 @@ export class Progress {
         hideCursor: true,
         etaBuffer: 20,
         clearOnComplete: false,
+        stream: this.stream,
+        // A bar asked for explicitly ('bar') is also drawn on a non-TTY (a line every few seconds).
+        noTTYOutput: true,
       });
       this.bar.start(totalSteps || 1, startStep, { ips: '–', loss: '–', acc: '–', lr: '–' });
     }
