@@ -142,10 +142,18 @@ describe('exact resume (tensorflow, else cpu)', () => {
     const out = join(tmp, 'resume');
     const b = tinyModel(1);
     const partial: number[] = [];
-    const h1 = await train(baseOptions(b, { mode, outDir: out, maxSteps: 5, report: false, onStep: (r) => partial.push(r.loss) }));
+    const h1 = await train(
+      baseOptions(b, { mode, outDir: out, maxSteps: 5, checkpointEverySteps: 2, report: false, onStep: (r) => partial.push(r.loss) }),
+    );
     b.dispose();
     expect(h1.epochs).toHaveLength(0);
     expect(JSON.parse(await readFile(join(out, 'checkpoints', 'latest.json'), 'utf8'))).toMatchObject({ epoch: 0, step: 5, globalStep: 5 });
+    // Every 2 steps (2, 4) and at the stop (5); the default keeps the newest two.
+    expect((await readdir(join(out, 'checkpoints'))).filter((f) => f.endsWith('.json')).sort()).toEqual([
+      'ckpt-000000-00000004.json',
+      'ckpt-000000-00000005.json',
+      'latest.json',
+    ]);
 
     const c = tinyModel(12345); // different init: everything must come from the checkpoint
     const rest: StepRecord[] = [];
