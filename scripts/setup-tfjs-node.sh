@@ -2,8 +2,9 @@
 # Makes the `tensorflow` backend (@tensorflow/tfjs-node, a dev dependency of @cnn/backend installed
 # with its download script off) usable for tests and benchmarks on machines that cannot download
 # libtensorflow, by building its addon with the workplace tool ../shared/tools/build-tfjs-node-offline.sh.
-# Never fails the caller: without the tool or a TensorFlow wheel, the tests that need `tensorflow`
-# skip and say why. Users with internet install tfjs-node the normal way instead.
+# Without the tool or a TensorFlow wheel (the tool's exit 3), the tests that need `tensorflow` skip
+# and say why; any other failure of the build is an error. Users with internet install tfjs-node
+# the normal way instead.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 backend="$root/packages/backend"
@@ -24,6 +25,6 @@ code=$?
 case $code in
   0) echo "tfjs-node: built" ;;
   3) echo "tfjs-node: no TensorFlow wheel obtainable here; tests on the 'tensorflow' backend will be skipped" ;;
-  *) echo "tfjs-node: offline build failed (exit $code); tests on the 'tensorflow' backend will be skipped" ;;
+  *) echo "tfjs-node: the offline build failed (exit $code); see the lines above" >&2; exit "$code" ;;
 esac
 exit 0
