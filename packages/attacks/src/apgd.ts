@@ -85,10 +85,11 @@ export async function apgd(classifier: Classifier, images: Tensor4D, labels: Lab
         if (init && init !== options.initialDelta) init.dispose();
       }
     }
+    if (options.measureSuccess === false) return { adversarial: out, success: [] };
     const z = tf.tidy(() => classifier(out));
     const success = successOf(await argmaxHost(z), p);
     z.dispose();
-    return { adversarial: out, success: options.measureSuccess === false ? [] : success };
+    return { adversarial: out, success };
   } catch (error) {
     out.dispose();
     throw error;

@@ -121,14 +121,24 @@ describe.each([...backends.entries()])('attacks on a tiny CIFAR-10 CNN (%s)', (b
 
   run('measureSuccess: false gives the same images without the final forward pass', async () => {
     const opts = { eps: EPS, steps: 2, seed: 3 };
+    let calls = 0;
+    const counted: Classifier = (x) => {
+      calls++;
+      return classifier(x);
+    };
     for (const [attack, o] of [
       [pgd, opts],
       [fgsmRandomStart, { eps: EPS, seed: 3 }],
       [fgsm, { eps: EPS }],
+      [apgd, { eps: EPS, steps: 1, seed: 3 }],
     ] as const) {
-      const a = await attack(classifier, images, labels, o);
+      calls = 0;
+      const a = await attack(counted, images, labels, o);
+      const withFinal = calls;
+      calls = 0;
       const n0 = tf.memory().numTensors;
-      const b = await attack(classifier, images, labels, { ...o, measureSuccess: false });
+      const b = await attack(counted, images, labels, { ...o, measureSuccess: false });
+      expect(calls, `${attack.name}: classifier calls`).toBe(withFinal - 1);
       expect(tf.memory().numTensors).toBe(n0 + 1);
       expect(b.success).toEqual([]);
       expect(await b.adversarial.data()).toEqual(await a.adversarial.data());
