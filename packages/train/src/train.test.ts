@@ -265,9 +265,15 @@ describe('failure handling (tensorflow, else cpu)', () => {
         }
       },
     });
-    await expect(train({ ...baseOptions(model), trainLoader: () => nanLoader(), evalLoader: undefined })).rejects.toThrow(
+    const out = join(tmp, 'nan');
+    await expect(train({ ...baseOptions(model), outDir: out, trainLoader: () => nanLoader(), evalLoader: undefined })).rejects.toThrow(
       /non-finite training loss \(NaN\) at epoch 1, step 2/,
     );
+    // metrics.jsonl ends with the reason, naming the step; no update was applied, so no checkpoint claims step 2.
+    const last = JSON.parse((await readFile(join(out, 'metrics.jsonl'), 'utf8')).trim().split('\n').at(-1)!);
+    expect(last).toMatchObject({ kind: 'error', error: 'NonFiniteLossError', epoch: 0, step: 1, globalStep: 1 });
+    expect(last.message).toMatch(/epoch 1, step 2/);
+    expect(process.listenerCount('SIGINT')).toBe(0);
     await expect(train({ ...baseOptions(model), trainLoader: () => nanLoader(), evalLoader: undefined })).rejects.toBeInstanceOf(NonFiniteLossError);
     expect(tf.memory().numTensors).toBe(before);
     model.dispose();

@@ -386,7 +386,15 @@ export async function train(options: TrainOptions): Promise<TrainHistory> {
         }
         if (o.maxSteps !== undefined && globalStep >= o.maxSteps) break;
       }
+    } catch (e) {
+      // The run's record says why it ended (the message names epoch and step).
+      if (e instanceof NonFiniteLossError) {
+        await jsonl({ kind: 'error', error: e.name, message: e.message, epoch: e.epoch, step: e.step, globalStep: e.globalStep, time: new Date().toISOString() });
+      }
+      throw e;
     } finally {
+      // A bar left running on an error would leave the terminal's cursor hidden.
+      progress.endEpoch();
       if (handleSigint) process.removeListener('SIGINT', onSigint);
     }
 
