@@ -3,8 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-    // Builds the CLI into dist-test/ once; the end-to-end tests spawn it as a child process.
-    globalSetup: ['test/global-setup.ts'],
+    // The end-to-end tests spawn the built CLI (dist/main.js) as a child process; turbo.json makes
+    // `test` depend on this package's own `build`.
     testTimeout: 300_000,
     hookTimeout: 300_000,
     pool: 'forks',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseCliArgs, parseEvalAttacks } from './args.js';
-import { CliError } from './cli-error.js';
+import { parseCliArgs } from './args.js';
+import { CliError } from '@cnn/example-common';
 
 describe('parseCliArgs', () => {
   it('leaves defaults to resolveConfig when nothing is given', () => {
@@ -73,14 +73,5 @@ describe('parseCliArgs', () => {
     }
     expect(caught).toBeInstanceOf(CliError);
     expect((caught as Error).message).toMatch(message);
-  });
-});
-
-describe('parseEvalAttacks', () => {
-  it('reads lists and none', () => {
-    expect(parseEvalAttacks('none')).toEqual([]);
-    expect(parseEvalAttacks('PGD-20')).toEqual([{ type: 'pgd', steps: 20 }]);
-    expect(parseEvalAttacks('fgsm, pgd-50')).toEqual([{ type: 'fgsm' }, { type: 'pgd', steps: 50 }]);
-    expect(() => parseEvalAttacks('pgd-0')).toThrow(CliError);
   });
 });

@@ -1,7 +1,17 @@
 import { join, resolve } from 'node:path';
-import type { AttackSpec, OptimizerConfig, ScheduleConfig, TrainingMode } from '@cnn/train';
-import type { AdvMode, BackendFlag, CliArgs, DatasetName, ProgressFlag, ScheduleName } from './args.js';
-import { CliError } from './cli-error.js';
+import {
+  attackSpecs,
+  checkResumeHasOut,
+  CliError,
+  optimizerConfig,
+  scheduleConfig,
+  timestamp,
+  trainingMode,
+  type CommonRunConfig,
+  type ScheduleName,
+} from '@cnn/example-common';
+import type { ScheduleConfig } from '@cnn/train';
+import type { CliArgs, DatasetName } from './args.js';
 
 /**
  * Defaults of a full run, following the papers: ResNet-18 (CIFAR stem) trained with SGD 0.1,
@@ -45,7 +55,7 @@ export const OFFLINE_DEFAULTS = {
 };
 
 /** Everything a run needs, with every default applied. Recorded in checkpoints and the report. */
-export interface RunConfig {
+export interface RunConfig extends CommonRunConfig {
   /** True when running on the committed sample (no `--data` / `--download`). */
   offline: boolean;
   dataset: DatasetName;
@@ -53,27 +63,6 @@ export interface RunConfig {
   /** Directory handed to the CIFAR reader (contains `cifar-10-batches-bin/` or is it). */
   dataRoot: string;
   download: boolean;
-  model: string;
-  /** Registry overrides for the model (`--widths`, `--depths`). */
-  modelOverrides: { widths?: number[]; depths?: number[] };
-  epochs: number;
-  batchSize: number;
-  optimizer: OptimizerConfig;
-  schedule: ScheduleConfig;
-  mode: TrainingMode;
-  labelSmoothing: number;
-  /** Attacks of the final evaluation (ε in [0, 1] pixel units). */
-  evalAttacks: AttackSpec[];
-  /** Test images attacked in the final evaluation. */
-  attackLimit: number;
-  trainLimit?: number;
-  testLimit?: number;
-  backend: BackendFlag;
-  seed: number;
-  outDir: string;
-  resume: boolean;
-  progress: ProgressFlag;
-  checkpointEvery?: number;
 }
 
 /** Where things are: the committed sample, the working directory, and the clock (for run names). */
@@ -82,64 +71,6 @@ export interface ConfigContext {
   sampleRoot: string;
   cwd: string;
   now: Date;
-}
-
-function scheduleConfig(name: ScheduleName, lr: number, epochs: number, warmup: number): ScheduleConfig {
-  const warm = warmup > 0 ? { warmupEpochs: warmup } : {};
-  switch (name) {
-    case 'cosine':
-      return { type: 'cosine', lr, ...warm };
-    case 'step':
-      // He et al. 2016 / Madry et al. 2018: divide by 10 at 50% and 75% of the run.
-      return { type: 'multistep', lr, milestones: [Math.round(epochs * 0.5), Math.round(epochs * 0.75)], gamma: 0.1, ...warm };
-    case 'onecycle':
-      if (warmup > 0) throw new CliError('--warmup does not apply to --schedule onecycle (its first 40% is the warm-up)');
-      return { type: 'onecycle', maxLr: lr };
-    case 'constant':
-      return { type: 'constant', lr, ...warm };
-  }
-}
-
-function trainingMode(args: CliArgs, eps: number): TrainingMode {
-  if (args.mixup !== undefined) return { type: 'mixup', alpha: args.mixup };
-  if (args.cutmix !== undefined) return { type: 'cutmix', alpha: args.cutmix };
-  const adv: AdvMode | undefined = args.adv;
-  if (adv === 'pgd') {
-    return {
-      type: 'pgd',
-      eps,
-      steps: args.steps ?? FULL_DEFAULTS.pgdSteps,
-      // Madry et al.: step 2/255 for ε = 8/255, i.e. ε/4.
-      stepSize: args.stepSize ?? eps / 4,
-      ...(args.cleanFraction !== undefined ? { cleanFraction: args.cleanFraction } : {}),
-    };
-  }
-  if (adv === 'fgsm-rs') {
-    return {
-      type: 'fgsm-rs',
-      eps,
-      // Wong et al. 2020: α = 1.25 ε.
-      stepSize: args.stepSize ?? 1.25 * eps,
-      ...(args.cleanFraction !== undefined ? { cleanFraction: args.cleanFraction } : {}),
-    };
-  }
-  return { type: 'standard' };
-}
-
-function attackSpecs(args: CliArgs, eps: number): AttackSpec[] {
-  const flags = args.evalAttacks ?? [{ type: 'pgd' as const, steps: 20 }];
-  if (flags.length > 0 && eps === 0) throw new CliError('--eps 0 leaves nothing to attack: use --eval-attack none');
-  return flags.map((f) =>
-    f.type === 'pgd'
-      ? // step ε/4 (2/255 at 8/255), as the PGD-20 evaluations of Madry et al. and Rice et al.
-        { name: `pgd-${f.steps}`, type: 'pgd', eps, steps: f.steps, stepSize: eps / 4, randomStart: true }
-      : { name: 'fgsm', type: 'fgsm', eps },
-  );
-}
-
-function timestamp(d: Date): string {
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}`;
 }
 
 /**
@@ -152,9 +83,7 @@ export function resolveConfig(args: CliArgs, ctx: ConfigContext): RunConfig {
   if (offline && args.dataset !== 'cifar10') {
     throw new CliError(`--dataset ${args.dataset} needs --data DIR or --download: the committed sample is CIFAR-10`);
   }
-  if (args.resume && args.out === undefined) {
-    throw new CliError('--resume needs --out DIR: the directory of the run to continue');
-  }
+  checkResumeHasOut(args);
   const fgsm = args.adv === 'fgsm-rs';
   const epochs = args.epochs ?? (offline ? OFFLINE_DEFAULTS.epochs : fgsm ? FGSM_RS_DEFAULTS.epochs : FULL_DEFAULTS.epochs);
   const lr = args.lr ?? (fgsm ? FGSM_RS_DEFAULTS.lr : offline ? OFFLINE_DEFAULTS.lr : FULL_DEFAULTS.lr);
@@ -166,16 +95,16 @@ export function resolveConfig(args: CliArgs, ctx: ConfigContext): RunConfig {
   const eps = args.eps ?? FULL_DEFAULTS.eps;
   const weightDecay = args.weightDecay ?? FULL_DEFAULTS.weightDecay;
 
-  const optimizer: OptimizerConfig =
-    args.optimizer === 'sgd'
-      ? { type: 'sgd', momentum: args.momentum ?? FULL_DEFAULTS.momentum, nesterov: args.nesterov, weightDecay }
-      : { type: args.optimizer, weightDecay };
+  const optimizer = optimizerConfig(args, FULL_DEFAULTS.momentum, weightDecay);
   const model = args.model ?? (offline ? OFFLINE_DEFAULTS.model : FULL_DEFAULTS.model);
-  const mode = trainingMode(args, eps);
+  const mode = trainingMode(args, eps, FULL_DEFAULTS.pgdSteps);
   const outDir = resolve(
     ctx.cwd,
     args.out ?? join('runs', `${args.dataset}-${model}-${mode.type}-${timestamp(ctx.now)}`),
   );
+  // He et al. 2016 / Madry et al. 2018: divide by 10 at 50% and 75% of the run.
+  const step = (lr: number, warm: { warmupEpochs?: number }): ScheduleConfig =>
+    ({ type: 'multistep', lr, milestones: [Math.round(epochs * 0.5), Math.round(epochs * 0.75)], gamma: 0.1, ...warm });
   return {
     offline,
     dataset: args.dataset,
@@ -187,10 +116,10 @@ export function resolveConfig(args: CliArgs, ctx: ConfigContext): RunConfig {
     epochs,
     batchSize: args.batchSize ?? (offline ? OFFLINE_DEFAULTS.batchSize : FULL_DEFAULTS.batchSize),
     optimizer,
-    schedule: scheduleConfig(scheduleName, lr, epochs, warmup),
+    schedule: scheduleConfig(scheduleName, lr, warmup, step),
     mode,
     labelSmoothing: args.labelSmoothing ?? 0,
-    evalAttacks: attackSpecs(args, eps),
+    evalAttacks: attackSpecs(args, eps, 20),
     attackLimit: args.attackLimit ?? (offline ? OFFLINE_DEFAULTS.attackLimit : FULL_DEFAULTS.attackLimit),
     ...(args.trainLimit !== undefined ? { trainLimit: args.trainLimit } : {}),
     ...(args.testLimit !== undefined ? { testLimit: args.testLimit } : {}),

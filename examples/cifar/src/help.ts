@@ -1,7 +1,20 @@
+import { modeEvalRunHelp, modelShapeHelp, optimizerHelp, type SharedHelp } from '@cnn/example-common';
 import { FGSM_RS_DEFAULTS, FULL_DEFAULTS, OFFLINE_DEFAULTS } from './config.js';
 
 /** The `--help` text, with the defaults taken from the same constants the run uses. */
 export function helpText(): string {
+  const H: SharedHelp = {
+    momentum: FULL_DEFAULTS.momentum,
+    weightDecay: FULL_DEFAULTS.weightDecay,
+    labelSmoothingHint: '',
+    mixupHint: ', e.g. 1',
+    eps: '8/255',
+    pgdSteps: FULL_DEFAULTS.pgdSteps,
+    evalAttack: FULL_DEFAULTS.evalAttack,
+    attackImages: 'test',
+    attackLimit: `${FULL_DEFAULTS.attackLimit} / ${OFFLINE_DEFAULTS.attackLimit}`,
+    outDefault: 'runs/<dataset>-<model>-<mode>-<time>',
+  };
   const F = FULL_DEFAULTS;
   const O = OFFLINE_DEFAULTS;
   return `cnn-cifar — train a CNN on CIFAR-10/100 (standard, mixup or adversarial), then evaluate
@@ -23,44 +36,16 @@ Data:
 Model and optimisation (full-run default / offline-sample default):
   --model NAME          any @cnn/models registry name, e.g. resnet20, resnet18, preact_resnet18,
                         wrn_28_10, se_resnet18                              (default ${F.model} / ${O.model})
-  --widths LIST         stage widths overriding the model's, e.g. 8,16,32 (tiny models for tests)
-  --depths LIST         blocks per stage overriding the model's, e.g. 1,1,1
+${modelShapeHelp()}
   --epochs N            training epochs                                    (default ${F.epochs} / ${O.epochs}; fgsm-rs ${FGSM_RS_DEFAULTS.epochs})
   --batch-size N        images per step                                    (default ${F.batchSize} / ${O.batchSize})
   --lr X                peak learning rate                                 (default ${F.lr} / ${O.lr}; fgsm-rs ${FGSM_RS_DEFAULTS.lr})
   --schedule NAME       cosine | step (×0.1 at 50% and 75%) | onecycle | constant
                                                                            (default ${F.schedule}; fgsm-rs onecycle)
   --warmup EPOCHS       linear LR warm-up (not with onecycle)              (default ${F.warmup} / ${O.warmup})
-  --optimizer NAME      sgd | adam | adamw                                 (default sgd)
-  --momentum X          SGD momentum                                       (default ${F.momentum})
-  --nesterov            Nesterov momentum
-  --weight-decay X      weight decay (L2 for sgd/adam, decoupled for adamw) (default ${F.weightDecay})
-  --label-smoothing X   label smoothing in [0, 1)                          (default 0)
+${optimizerHelp(H)}
 
-Training mode (at most one; default standard training):
-  --mixup ALPHA         mixup (Zhang et al. 2018), λ ~ Beta(ALPHA, ALPHA), e.g. 1
-  --cutmix ALPHA        CutMix (Yun et al. 2019), e.g. 1
-  --adv MODE            pgd (Madry et al. 2018) | fgsm-rs (Wong et al. 2020, "fast" FGSM, random start)
-  --eps X               ℓ∞ radius in [0, 1] pixel units; fractions allowed  (default 8/255)
-  --steps K             PGD steps of --adv pgd                              (default ${F.pgdSteps})
-  --step-size X         attack step; fractions allowed                      (default ε/4 for pgd, 1.25ε for fgsm-rs)
-  --clean-fraction F    fraction of each batch kept clean                   (default 0)
-
-Evaluation:
-  --eval-attack LIST    pgd-K | fgsm | none, comma-separated; ε = --eps, PGD step ε/4
-                                                                           (default ${F.evalAttack})
-  --attack-limit N      test images attacked in the final evaluation       (default ${F.attackLimit} / ${O.attackLimit})
-
-Run:
-  --backend NAME        auto | tensorflow | tensorflow-gpu | wasm | cpu    (default auto: the fastest installed;
-                        also read from CNN_BACKEND)
-  --seed N              seed of initialisation, shuffling, augmentation, attacks (default 0)
-  --out DIR             run directory: checkpoints/, metrics.jsonl, report.html
-                                                                           (default runs/<dataset>-<model>-<mode>-<time>)
-  --resume              continue the run in --out DIR from its last checkpoint
-  --checkpoint-every N  also checkpoint every N steps                      (default: every epoch)
-  --progress MODE       auto | bar | log | none                            (default auto: a bar on a terminal)
-  -h, --help            show this help
+${modeEvalRunHelp(H)}
 
 Examples:
   cnn-cifar

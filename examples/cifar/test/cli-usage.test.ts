@@ -1,9 +1,5 @@
-import { spawnSync } from 'node:child_process';
-import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-
-const cli = resolve(import.meta.dirname, '..', 'dist-test', 'main.js');
-const run = (args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', timeout: 60_000 });
+import { runSync as run } from './helpers.js';
 
 describe('cnn-cifar usage (built CLI in a child process)', () => {
   it('prints help with the defaults and exits 0', () => {

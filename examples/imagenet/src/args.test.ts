@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseCliArgs } from './args.js';
-import { CliError } from './cli-error.js';
+import { CliError } from '@cnn/example-common';
 
 describe('parseCliArgs (imagenet)', () => {
   it('converts the flags, including --image-size and fractions', () => {

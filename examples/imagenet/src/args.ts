@@ -1,214 +1,33 @@
-import { parseArgs } from 'node:util';
-import { CliError } from './cli-error.js';
-import { parseBoundedNumber, parseNumber } from './parse-number.js';
-
-export const SCHEDULES = ['cosine', 'step', 'onecycle', 'constant'] as const;
-export const OPTIMIZERS = ['sgd', 'adam', 'adamw'] as const;
-export const ADV_MODES = ['pgd', 'fgsm-rs'] as const;
-export const BACKENDS = ['auto', 'tensorflow', 'tensorflow-gpu', 'wasm', 'cpu'] as const;
-export const PROGRESS = ['auto', 'bar', 'log', 'none'] as const;
-
-export type ScheduleName = (typeof SCHEDULES)[number];
-export type OptimizerName = (typeof OPTIMIZERS)[number];
-export type AdvMode = (typeof ADV_MODES)[number];
-export type BackendFlag = (typeof BACKENDS)[number];
-export type ProgressFlag = (typeof PROGRESS)[number];
-
-/** One `--eval-attack` entry: `pgd-20` (PGD, 20 steps) or `fgsm`. */
-export type EvalAttackFlag = { type: 'pgd'; steps: number } | { type: 'fgsm' };
+import { checkCommonArgs, CliError, commonArgs, COMMON_OPTIONS, parseBoundedNumber, parseFlags, type CommonArgs } from '@cnn/example-common';
 
 /**
- * The command line as typed, checked and converted, before defaults are applied. `undefined` means
- * "not given": the defaults depend on other flags (offline sample vs full run, adversarial mode),
- * which `resolveConfig` decides.
+ * The command line as typed, checked and converted, before defaults are applied: the shared flags
+ * of `@cnn/example-common` plus `--image-size`. `undefined` means "not given": the defaults depend
+ * on other flags (adversarial mode, batch size), which `resolveConfig` decides.
  */
-export interface CliArgs {
-  help: boolean;
-  model?: string;
-  /** Stage widths overriding the registry's (small models for tests and quick experiments). */
-  widths?: number[];
-  /** Blocks per stage overriding the registry's. */
-  depths?: number[];
-  data?: string;
+export interface CliArgs extends CommonArgs {
   /** Side of the square training crop / evaluation center crop, in pixels. */
   imageSize?: number;
-  epochs?: number;
-  batchSize?: number;
-  lr?: number;
-  schedule?: ScheduleName;
-  /** Epochs of linear LR warm-up. */
-  warmup?: number;
-  optimizer: OptimizerName;
-  momentum?: number;
-  weightDecay?: number;
-  nesterov: boolean;
-  labelSmoothing?: number;
-  mixup?: number;
-  cutmix?: number;
-  adv?: AdvMode;
-  /** ℓ∞ radius in [0, 1] pixel units, for adversarial training and the evaluation attacks. */
-  eps?: number;
-  /** Step size of the training attack in [0, 1] pixel units. */
-  stepSize?: number;
-  /** PGD steps of the training attack. */
-  steps?: number;
-  cleanFraction?: number;
-  /** `undefined` = the default (`pgd-20`); `[]` = `none`. */
-  evalAttacks?: EvalAttackFlag[];
-  attackLimit?: number;
-  trainLimit?: number;
-  testLimit?: number;
-  backend: BackendFlag;
-  seed: number;
-  out?: string;
-  resume: boolean;
-  progress: ProgressFlag;
-  checkpointEvery?: number;
 }
 
-const OPTIONS = {
-  help: { type: 'boolean', short: 'h' },
-  model: { type: 'string' },
-  widths: { type: 'string' },
-  depths: { type: 'string' },
-  data: { type: 'string' },
-  download: { type: 'boolean' },
-  'image-size': { type: 'string' },
-  epochs: { type: 'string' },
-  'batch-size': { type: 'string' },
-  lr: { type: 'string' },
-  schedule: { type: 'string' },
-  warmup: { type: 'string' },
-  optimizer: { type: 'string' },
-  momentum: { type: 'string' },
-  'weight-decay': { type: 'string' },
-  nesterov: { type: 'boolean' },
-  'label-smoothing': { type: 'string' },
-  mixup: { type: 'string' },
-  cutmix: { type: 'string' },
-  adv: { type: 'string' },
-  eps: { type: 'string' },
-  'step-size': { type: 'string' },
-  steps: { type: 'string' },
-  'clean-fraction': { type: 'string' },
-  'eval-attack': { type: 'string' },
-  'attack-limit': { type: 'string' },
-  'train-limit': { type: 'string' },
-  'test-limit': { type: 'string' },
-  backend: { type: 'string' },
-  seed: { type: 'string' },
-  out: { type: 'string' },
-  resume: { type: 'boolean' },
-  progress: { type: 'string' },
-  'checkpoint-every': { type: 'string' },
-} as const;
-
-function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], flag: string): T | undefined {
-  if (value === undefined) return undefined;
-  if (!(allowed as readonly string[]).includes(value)) {
-    throw new CliError(`${flag}: "${value}" is not one of ${allowed.join(', ')}`);
-  }
-  return value as T;
-}
-
-/** Parses a comma-separated list of positive integers (`--widths 8,16,32`). */
-function intList(text: string | undefined, flag: string): number[] | undefined {
-  if (text === undefined) return undefined;
-  return text.split(',').map((part) => parseBoundedNumber(part, flag, { min: 1, max: 100_000, integer: true }));
-}
-
-const positiveInt = (v: string | undefined, flag: string) =>
-  v === undefined ? undefined : parseBoundedNumber(v, flag, { min: 1, integer: true });
-
-/** Parses `--eval-attack`: a comma-separated list of `pgd-K` and `fgsm`, or `none`. */
-export function parseEvalAttacks(text: string): EvalAttackFlag[] {
-  const items = text.split(',').map((s) => s.trim().toLowerCase());
-  if (items.length === 1 && items[0] === 'none') return [];
-  return items.map((item) => {
-    if (item === 'fgsm') return { type: 'fgsm' };
-    const m = /^pgd-(\d+)$/.exec(item);
-    if (m && Number(m[1]) >= 1 && Number(m[1]) <= 10_000) return { type: 'pgd', steps: Number(m[1]) };
-    throw new CliError(`--eval-attack: "${item}" is not an attack (write pgd-K with K steps, e.g. pgd-20, or fgsm, or none)`);
-  });
-}
+const OPTIONS = { ...COMMON_OPTIONS, 'image-size': { type: 'string' } } as const;
 
 /**
- * Parses and checks `argv` (without `node` and the script). Throws a {@link CliError} whose message
+ * Parses and checks `argv` (without `node` and the script). Throws a `CliError` whose message
  * names the flag and what was expected for: unknown flags, stray arguments, missing values, values
  * that are not numbers or out of range, unknown choices, and flags that contradict each other.
  */
 export function parseCliArgs(argv: string[]): CliArgs {
-  // `pnpm start -- --flag` passes the `--` through: drop a leading one.
-  if (argv[0] === '--') argv = argv.slice(1);
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: false }));
-  } catch (error) {
-    // node:util's messages are clear ("Unknown option '--foo'", "Option '--lr <value>' argument missing").
-    throw new CliError((error as Error).message);
-  }
-  const s = (k: keyof typeof OPTIONS) => values[k] as string | undefined;
-  const b = (k: keyof typeof OPTIONS) => values[k] === true;
-
+  const values = parseFlags(argv, OPTIONS);
+  const size = values['image-size'] as string | undefined;
   const args: CliArgs = {
-    help: b('help'),
-    model: s('model'),
-    widths: intList(s('widths'), '--widths'),
-    depths: intList(s('depths'), '--depths'),
-    data: s('data'),
-    imageSize: s('image-size') === undefined ? undefined : parseBoundedNumber(s('image-size')!, '--image-size', { min: 8, max: 1024, integer: true }),
-    epochs: positiveInt(s('epochs'), '--epochs'),
-    batchSize: positiveInt(s('batch-size'), '--batch-size'),
-    lr: s('lr') === undefined ? undefined : parseBoundedNumber(s('lr')!, '--lr', { min: 0, minExclusive: true, max: 100 }),
-    // 'one-cycle' is accepted for 'onecycle'.
-    schedule: oneOf(s('schedule') === 'one-cycle' ? 'onecycle' : s('schedule'), SCHEDULES, '--schedule'),
-    warmup: s('warmup') === undefined ? undefined : parseBoundedNumber(s('warmup')!, '--warmup', { min: 0 }),
-    optimizer: oneOf(s('optimizer'), OPTIMIZERS, '--optimizer') ?? 'sgd',
-    momentum: s('momentum') === undefined ? undefined : parseBoundedNumber(s('momentum')!, '--momentum', { min: 0, max: 1 }),
-    weightDecay: s('weight-decay') === undefined ? undefined : parseBoundedNumber(s('weight-decay')!, '--weight-decay', { min: 0, max: 1 }),
-    nesterov: b('nesterov'),
-    labelSmoothing:
-      s('label-smoothing') === undefined ? undefined : parseBoundedNumber(s('label-smoothing')!, '--label-smoothing', { min: 0, max: 0.999 }),
-    mixup: s('mixup') === undefined ? undefined : parseBoundedNumber(s('mixup')!, '--mixup', { min: 0, minExclusive: true }),
-    cutmix: s('cutmix') === undefined ? undefined : parseBoundedNumber(s('cutmix')!, '--cutmix', { min: 0, minExclusive: true }),
-    adv: oneOf(s('adv'), ADV_MODES, '--adv'),
-    eps: s('eps') === undefined ? undefined : parseBoundedNumber(s('eps')!, '--eps', { min: 0, max: 1 }),
-    stepSize: s('step-size') === undefined ? undefined : parseBoundedNumber(s('step-size')!, '--step-size', { min: 0, minExclusive: true, max: 1 }),
-    steps: positiveInt(s('steps'), '--steps'),
-    cleanFraction:
-      s('clean-fraction') === undefined ? undefined : parseBoundedNumber(s('clean-fraction')!, '--clean-fraction', { min: 0, max: 1 }),
-    evalAttacks: s('eval-attack') === undefined ? undefined : parseEvalAttacks(s('eval-attack')!),
-    attackLimit:
-      s('attack-limit') === undefined ? undefined : parseBoundedNumber(s('attack-limit')!, '--attack-limit', { min: 0, integer: true }),
-    trainLimit: positiveInt(s('train-limit'), '--train-limit'),
-    testLimit: positiveInt(s('test-limit'), '--test-limit'),
-    backend: oneOf(s('backend'), BACKENDS, '--backend') ?? 'auto',
-    seed: s('seed') === undefined ? 0 : parseBoundedNumber(s('seed')!, '--seed', { min: 0, max: 2 ** 32 - 1, integer: true }),
-    out: s('out'),
-    resume: b('resume'),
-    progress: oneOf(s('progress'), PROGRESS, '--progress') ?? 'auto',
-    checkpointEvery: positiveInt(s('checkpoint-every'), '--checkpoint-every'),
+    ...commonArgs(values),
+    imageSize: size === undefined ? undefined : parseBoundedNumber(size, '--image-size', { min: 8, max: 1024, integer: true }),
   };
   if (args.help) return args;
+  checkCommonArgs(args);
   if (values.download) {
     throw new CliError('--download: ImageNet cannot be downloaded automatically (its licence needs a sign-in at image-net.org); prepare train/ and val/ class folders and pass --data DIR');
   }
-
-  // Flags that contradict each other.
-  const modes = [args.mixup !== undefined && '--mixup', args.cutmix !== undefined && '--cutmix', args.adv && '--adv'].filter(Boolean);
-  if (modes.length > 1) throw new CliError(`${modes.join(' and ')} cannot be combined: choose one training mode`);
-  if (args.steps !== undefined && args.adv !== 'pgd') throw new CliError('--steps sets the PGD steps of --adv pgd training; it needs --adv pgd');
-  if (args.stepSize !== undefined && !args.adv) throw new CliError('--step-size is the training attack step; it needs --adv pgd or --adv fgsm-rs');
-  if (args.cleanFraction !== undefined && !args.adv) throw new CliError('--clean-fraction needs --adv pgd or --adv fgsm-rs');
-  if (args.adv && args.eps === 0) throw new CliError('--eps must be > 0 for adversarial training');
-  if (args.nesterov && args.optimizer !== 'sgd') throw new CliError('--nesterov applies to --optimizer sgd only');
-  if (args.momentum !== undefined && args.optimizer !== 'sgd') throw new CliError('--momentum applies to --optimizer sgd only');
-  if (args.data !== undefined && args.data.trim() === '') throw new CliError('--data: empty path');
-  if (args.out !== undefined && args.out.trim() === '') throw new CliError('--out: empty path');
-  if (args.model !== undefined && !/^[a-z0-9_]+$/i.test(args.model)) {
-    throw new CliError(`--model: "${args.model}" is not a model name (see --help for the registry)`);
-  }
   return args;
 }
-
-export { parseNumber };

@@ -1,7 +1,17 @@
 import { join, resolve } from 'node:path';
-import type { AttackSpec, OptimizerConfig, ScheduleConfig, TrainingMode } from '@cnn/train';
-import type { AdvMode, BackendFlag, CliArgs, ProgressFlag, ScheduleName } from './args.js';
-import { CliError } from './cli-error.js';
+import {
+  attackSpecs,
+  checkResumeHasOut,
+  CliError,
+  optimizerConfig,
+  scheduleConfig,
+  timestamp,
+  trainingMode,
+  type CommonRunConfig,
+  type ScheduleName,
+} from '@cnn/example-common';
+import type { ScheduleConfig } from '@cnn/train';
+import type { CliArgs } from './args.js';
 
 /**
  * Defaults following the ImageNet recipes that are friendly to batch normalisation (He et al. 2016,
@@ -32,79 +42,19 @@ export const DEFAULTS = {
 /** Fast adversarial training on ImageNet (Wong et al. 2020): FGSM-RS, cyclic LR, 15 epochs. */
 export const FGSM_RS_DEFAULTS = { epochs: 15, schedule: 'onecycle' as ScheduleName, lrPer256: 0.2 };
 
-export interface RunConfig {
+export interface RunConfig extends CommonRunConfig {
   /** ImageNet-style root with `train/<class>/*.jpg` and `val/<class>/*.jpg`. */
   dataRoot: string;
   trainDir: string;
   valDir: string;
-  model: string;
-  /** Registry overrides for the model (`--widths`, `--depths`). */
-  modelOverrides: { widths?: number[]; depths?: number[] };
   imageSize: number;
   /** Shorter side the validation images are resized to before the center crop (256 for 224). */
   evalResize: number;
-  epochs: number;
-  batchSize: number;
-  optimizer: OptimizerConfig;
-  schedule: ScheduleConfig;
-  mode: TrainingMode;
-  labelSmoothing: number;
-  evalAttacks: AttackSpec[];
-  attackLimit: number;
-  trainLimit?: number;
-  testLimit?: number;
-  backend: BackendFlag;
-  seed: number;
-  outDir: string;
-  resume: boolean;
-  progress: ProgressFlag;
-  checkpointEvery?: number;
 }
 
 export interface ConfigContext {
   cwd: string;
   now: Date;
-}
-
-function scheduleConfig(name: ScheduleName, lr: number, epochs: number, warmup: number): ScheduleConfig {
-  const warm = warmup > 0 ? { warmupEpochs: warmup } : {};
-  switch (name) {
-    case 'cosine':
-      return { type: 'cosine', lr, ...warm };
-    case 'step':
-      // ×0.1 every 30 epochs of 90; shorter runs keep the same proportions.
-      return { type: 'step', lr, stepSize: Math.max(1, Math.round((epochs * DEFAULTS.stepEpochs) / DEFAULTS.epochs)), gamma: 0.1, ...warm };
-    case 'onecycle':
-      if (warmup > 0) throw new CliError('--warmup does not apply to --schedule onecycle (its first 40% is the warm-up)');
-      return { type: 'onecycle', maxLr: lr };
-    case 'constant':
-      return { type: 'constant', lr, ...warm };
-  }
-}
-
-function trainingMode(args: CliArgs, eps: number): TrainingMode {
-  if (args.mixup !== undefined) return { type: 'mixup', alpha: args.mixup };
-  if (args.cutmix !== undefined) return { type: 'cutmix', alpha: args.cutmix };
-  const adv: AdvMode | undefined = args.adv;
-  const clean = args.cleanFraction !== undefined ? { cleanFraction: args.cleanFraction } : {};
-  if (adv === 'pgd') return { type: 'pgd', eps, steps: args.steps ?? DEFAULTS.pgdSteps, stepSize: args.stepSize ?? eps / 4, ...clean };
-  if (adv === 'fgsm-rs') return { type: 'fgsm-rs', eps, stepSize: args.stepSize ?? 1.25 * eps, ...clean };
-  return { type: 'standard' };
-}
-
-function attackSpecs(args: CliArgs, eps: number): AttackSpec[] {
-  const flags = args.evalAttacks ?? [{ type: 'pgd' as const, steps: 10 }];
-  if (flags.length > 0 && eps === 0) throw new CliError('--eps 0 leaves nothing to attack: use --eval-attack none');
-  return flags.map((f) =>
-    f.type === 'pgd'
-      ? { name: `pgd-${f.steps}`, type: 'pgd', eps, steps: f.steps, stepSize: eps / 4, randomStart: true }
-      : { name: 'fgsm', type: 'fgsm', eps },
-  );
-}
-
-function timestamp(d: Date): string {
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}`;
 }
 
 /**
@@ -116,7 +66,7 @@ export function resolveConfig(args: CliArgs, ctx: ConfigContext): RunConfig {
   if (args.data === undefined) {
     throw new CliError('--data DIR is required: an ImageNet-style folder with train/<class>/*.jpg and val/<class>/*.jpg');
   }
-  if (args.resume && args.out === undefined) throw new CliError('--resume needs --out DIR: the directory of the run to continue');
+  checkResumeHasOut(args);
   const fgsm = args.adv === 'fgsm-rs';
   const epochs = args.epochs ?? (fgsm ? FGSM_RS_DEFAULTS.epochs : DEFAULTS.epochs);
   const batchSize = args.batchSize ?? DEFAULTS.batchSize;
@@ -126,12 +76,12 @@ export function resolveConfig(args: CliArgs, ctx: ConfigContext): RunConfig {
   if (warmup >= epochs && warmup > 0) throw new CliError(`--warmup ${warmup} must be shorter than --epochs ${epochs}`);
   const eps = args.eps ?? DEFAULTS.eps;
   const weightDecay = args.weightDecay ?? DEFAULTS.weightDecay;
-  const optimizer: OptimizerConfig =
-    args.optimizer === 'sgd'
-      ? { type: 'sgd', momentum: args.momentum ?? DEFAULTS.momentum, nesterov: args.nesterov, weightDecay }
-      : { type: args.optimizer, weightDecay };
+  const optimizer = optimizerConfig(args, DEFAULTS.momentum, weightDecay);
   const model = args.model ?? DEFAULTS.model;
-  const mode = trainingMode(args, eps);
+  const mode = trainingMode(args, eps, DEFAULTS.pgdSteps);
+  // ×0.1 every 30 epochs of 90; shorter runs keep the same proportions.
+  const step = (lr: number, warm: { warmupEpochs?: number }): ScheduleConfig =>
+    ({ type: 'step', lr, stepSize: Math.max(1, Math.round((epochs * DEFAULTS.stepEpochs) / DEFAULTS.epochs)), gamma: 0.1, ...warm });
   const imageSize = args.imageSize ?? DEFAULTS.imageSize;
   const dataRoot = resolve(ctx.cwd, args.data);
   return {
@@ -145,10 +95,10 @@ export function resolveConfig(args: CliArgs, ctx: ConfigContext): RunConfig {
     epochs,
     batchSize,
     optimizer,
-    schedule: scheduleConfig(scheduleName, lr, epochs, warmup),
+    schedule: scheduleConfig(scheduleName, lr, warmup, step),
     mode,
     labelSmoothing: args.labelSmoothing ?? 0,
-    evalAttacks: attackSpecs(args, eps),
+    evalAttacks: attackSpecs(args, eps, 10),
     attackLimit: args.attackLimit ?? DEFAULTS.attackLimit,
     ...(args.trainLimit !== undefined ? { trainLimit: args.trainLimit } : {}),
     ...(args.testLimit !== undefined ? { testLimit: args.testLimit } : {}),

@@ -1,0 +1,65 @@
+/** The values the shared part of `--help` shows; each example passes its own defaults. */
+export interface SharedHelp {
+  momentum: number;
+  weightDecay: number;
+  /** Text after "label smoothing in [0, 1)", e.g. `, e.g. 0.1` (or empty). */
+  labelSmoothingHint: string;
+  /** Text after "--mixup … λ ~ Beta(ALPHA, ALPHA)", e.g. `, e.g. 1`. */
+  mixupHint: string;
+  /** Default `--eps` as written, e.g. `8/255`. */
+  eps: string;
+  pgdSteps: number;
+  evalAttack: string;
+  /** What `--attack-limit` counts (`test` or `validation`). */
+  attackImages: string;
+  /** Default(s) of `--attack-limit`, e.g. `1000 / 100`. */
+  attackLimit: string;
+  /** Default `--out`, e.g. `runs/<dataset>-<model>-<mode>-<time>`. */
+  outDefault: string;
+}
+
+/** A flag description padded to the column where `(default …)` starts (51 characters after the flag column). */
+export const padDescription = (text: string) => text.padEnd(51);
+
+/** The `--widths` / `--depths` lines of the "Model and optimisation" section. */
+export function modelShapeHelp(): string {
+  return `  --widths LIST         stage widths overriding the model's, e.g. 8,16,32 (tiny models for tests)
+  --depths LIST         blocks per stage overriding the model's, e.g. 1,1,1`;
+}
+
+/** The optimizer lines of the "Model and optimisation" section, `--optimizer` to `--label-smoothing`. */
+export function optimizerHelp(h: SharedHelp): string {
+  return `  --optimizer NAME      sgd | adam | adamw                                 (default sgd)
+  --momentum X          SGD momentum                                       (default ${h.momentum})
+  --nesterov            Nesterov momentum
+  --weight-decay X      weight decay (L2 for sgd/adam, decoupled for adamw) (default ${h.weightDecay})
+  --label-smoothing X   ${padDescription(`label smoothing in [0, 1)${h.labelSmoothingHint}`)}(default 0)`;
+}
+
+/** The "Training mode", "Evaluation" and "Run" sections, up to and including `-h, --help`. */
+export function modeEvalRunHelp(h: SharedHelp): string {
+  return `Training mode (at most one; default standard training):
+  --mixup ALPHA         mixup (Zhang et al. 2018), λ ~ Beta(ALPHA, ALPHA)${h.mixupHint}
+  --cutmix ALPHA        CutMix (Yun et al. 2019), e.g. 1
+  --adv MODE            pgd (Madry et al. 2018) | fgsm-rs (Wong et al. 2020, "fast" FGSM, random start)
+  --eps X               ℓ∞ radius in [0, 1] pixel units; fractions allowed  (default ${h.eps})
+  --steps K             PGD steps of --adv pgd                              (default ${h.pgdSteps})
+  --step-size X         attack step; fractions allowed                      (default ε/4 for pgd, 1.25ε for fgsm-rs)
+  --clean-fraction F    fraction of each batch kept clean                   (default 0)
+
+Evaluation:
+  --eval-attack LIST    pgd-K | fgsm | none, comma-separated; ε = --eps, PGD step ε/4
+                                                                           (default ${h.evalAttack})
+  --attack-limit N      ${padDescription(`${h.attackImages} images attacked in the final evaluation`)}(default ${h.attackLimit})
+
+Run:
+  --backend NAME        auto | tensorflow | tensorflow-gpu | wasm | cpu    (default auto: the fastest installed;
+                        also read from CNN_BACKEND)
+  --seed N              seed of initialisation, shuffling, augmentation, attacks (default 0)
+  --out DIR             run directory: checkpoints/, metrics.jsonl, report.html
+                                                                           (default ${h.outDefault})
+  --resume              continue the run in --out DIR from its last checkpoint
+  --checkpoint-every N  also checkpoint every N steps                      (default: every epoch)
+  --progress MODE       auto | bar | log | none                            (default auto: a bar on a terminal)
+  -h, --help            show this help`;
+}

@@ -1,0 +1,138 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { backendInfo, initBackend } from '@cnn/backend';
+import { loader, type Dataset, type LoaderOptions } from '@cnn/data';
+import type { Model, ModelOptions } from '@cnn/models';
+import { train } from '@cnn/train';
+import { CliError } from './cli-error.js';
+import type { CommonRunConfig } from './config.js';
+import { modelOptionsFor } from './model-options.js';
+import { finalSummary } from './summary.js';
+
+/** Prints one line on stdout. */
+export const say = (line: string) => process.stdout.write(`${line}\n`);
+
+function hasCheckpoints(outDir: string): boolean {
+  const dir = join(outDir, 'checkpoints');
+  return existsSync(dir) && readdirSync(dir).some((f) => f.endsWith('.json'));
+}
+
+/**
+ * Refuses to overwrite a run without `--resume` ({@link CliError}); says so when `--resume` finds
+ * no checkpoint yet (the run then starts from the beginning).
+ */
+export function checkRunDir(config: CommonRunConfig): void {
+  if (!config.resume && hasCheckpoints(config.outDir)) {
+    throw new CliError(`--out ${config.outDir} already holds a run: pass --resume to continue it, or choose another --out`);
+  }
+  if (config.resume && !hasCheckpoints(config.outDir)) {
+    say(`--resume: no checkpoint in ${join(config.outDir, 'checkpoints')} yet; starting from the beginning`);
+  }
+}
+
+/** {@link modelOptionsFor} with a bad name or shape as a {@link CliError} naming `--model`. */
+export function modelOptionsOrUsageError(config: CommonRunConfig, base: ModelOptions): ModelOptions {
+  try {
+    return modelOptionsFor(config.model, base, config.modelOverrides);
+  } catch (error) {
+    throw new CliError(`--model ${config.model}: ${(error as Error).message}`);
+  }
+}
+
+/** Starts the backend of `--backend`, prints which one and why, and returns its description for the report. */
+export async function startBackend(config: CommonRunConfig): Promise<ReturnType<typeof backendInfo>> {
+  const choice = await initBackend(config.backend);
+  const info = backendInfo();
+  say(`backend: ${choice.backend} (${choice.reason})`);
+  return info;
+}
+
+/** The training mode in words, for the console and the report title. */
+export function describeMode(config: CommonRunConfig): string {
+  const m = config.mode;
+  switch (m.type) {
+    case 'standard':
+      return 'standard';
+    case 'mixup':
+      return `mixup α=${m.alpha}`;
+    case 'cutmix':
+      return `cutmix α=${m.alpha ?? 1}`;
+    case 'pgd':
+      return `PGD-${m.steps} adversarial ε=${(m.eps * 255).toFixed(1)}/255`;
+    case 'fgsm-rs':
+      return `FGSM-RS adversarial ε=${(m.eps * 255).toFixed(1)}/255`;
+  }
+}
+
+/** What {@link trainAndReport} needs besides the config: the model, the data and the names. */
+export interface TrainAndReportOptions<C extends CommonRunConfig> {
+  /** The command name (`cnn-cifar`), for the report title and the recorded command line. */
+  name: string;
+  config: C;
+  argv: string[];
+  /** `performance.now()` when the run started (for the closing "done in" line). */
+  started: number;
+  /** The model to train; the caller disposes it. */
+  model: Model;
+  trainSet: Dataset;
+  evalSet: Dataset;
+  classNames: readonly string[];
+  /** Extra loader options of the training data (e.g. CIFAR's crop + flip transform). */
+  trainLoaderOptions?: Partial<LoaderOptions>;
+  evalBatch: number;
+  /** Images kept for the report's clean-vs-adversarial grid. */
+  reportExamples: number;
+  /** What the report title says the model was trained on. */
+  trainedOn: string;
+  /** The backend description of {@link startBackend}, recorded in the report. */
+  backend: ReturnType<typeof backendInfo>;
+}
+
+/**
+ * Prints the model and output lines, runs `train` of `@cnn/train` (checkpoints, metrics.jsonl,
+ * final evaluation with the attacks and calibration, report.html in `config.outDir`) and prints the
+ * outcome. Returns the exit code (0, or 130 when stopped by Ctrl-C after checkpointing).
+ */
+export async function trainAndReport<C extends CommonRunConfig>(o: TrainAndReportOptions<C>): Promise<number> {
+  const { config, model, trainSet, evalSet } = o;
+  say(
+    `model: ${config.model} (${model.numParameters().toLocaleString('en-US')} parameters); mode ${describeMode(config)}; ` +
+      `${config.epochs} epoch${config.epochs === 1 ? '' : 's'} × ${Math.floor(trainSet.length / config.batchSize)} steps of ${config.batchSize}`,
+  );
+  say(`output: ${config.outDir}`);
+
+  const base = loader(trainSet, { batchSize: config.batchSize, shuffle: true, seed: config.seed, dropLast: true, ...o.trainLoaderOptions });
+  const attackLimit = Math.min(config.attackLimit, evalSet.length);
+  const history = await train({
+    model,
+    trainLoader: (epoch) => base.withEpoch(epoch),
+    evalLoader: () => loader(evalSet, { batchSize: o.evalBatch, shuffle: false }),
+    epochs: config.epochs,
+    optimizer: config.optimizer,
+    schedule: config.schedule,
+    mode: config.mode,
+    labelSmoothing: config.labelSmoothing,
+    numClasses: o.classNames.length,
+    seed: config.seed,
+    outDir: config.outDir,
+    resume: config.resume,
+    ...(config.checkpointEvery !== undefined ? { checkpointEverySteps: config.checkpointEvery } : {}),
+    evaluate: {},
+    finalEvaluate: {
+      attacks: config.evalAttacks,
+      attackMaxExamples: attackLimit,
+      keepExamples: config.evalAttacks.length > 0 ? Math.min(o.reportExamples, attackLimit) : 0,
+      seed: config.seed,
+    },
+    progress: config.progress,
+    title: `${o.name}: ${config.model} on ${o.trainedOn} (${describeMode(config)})`,
+    // The whole resolved config goes into checkpoints and the report (a plain JSON-able object).
+    config: { command: [o.name, ...o.argv].join(' '), ...(config as unknown as Record<string, unknown>), backend: o.backend, classNames: [...o.classNames] },
+  });
+
+  if (history.resumedFrom) say(`resumed from epoch ${history.resumedFrom.epoch + 1}, step ${history.resumedFrom.step}`);
+  if (history.interrupted) say('interrupted: checkpoint written; continue with the same flags plus --resume');
+  for (const line of finalSummary(history, 1 / o.classNames.length)) say(line);
+  say(`done in ${((performance.now() - o.started) / 1000).toFixed(0)} s`);
+  return history.interrupted ? 130 : 0;
+}

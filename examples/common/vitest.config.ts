@@ -1,0 +1,10 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['src/**/*.test.ts'],
+    pool: 'forks',
+    // The json report feeds the workspace's one-line summary (scripts/test-summary.mjs).
+    reporters: ['default', ['json', { outputFile: '.vitest/results.json' }]],
+  },
+});
