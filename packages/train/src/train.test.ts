@@ -196,6 +196,11 @@ describe('exact resume with dropout and a plain (epoch) => batches loader (tenso
     const state = JSON.parse(await readFile(join(out, 'checkpoints', 'ckpt-000000-00000002.json'), 'utf8'));
     expect(state.modelRng).toEqual(expect.any(Array));
 
+    // Resuming step 2 with one-batch epochs (another batch size) is named, not a loader's range error.
+    const big = loader(head(trainSet, 128), { batchSize: 128, shuffle: true, seed: 5, prefetch: 0 });
+    const d = wrn(1);
+    await expect(train(opts(d, { trainLoader: big, outDir: out, resume: true }))).rejects.toThrow(/at step 2 of epoch 1, but an epoch now has 1 steps/);
+    d.dispose();
     // The dropout stream belongs to the model's seed: another seed cannot resume exactly, and says so.
     const other = wrn(777);
     await expect(train(opts(other, { outDir: out, resume: true }))).rejects.toThrow(/dropout RNG.*same seed/);

@@ -288,6 +288,12 @@ export async function train(options: TrainOptions): Promise<TrainHistory> {
         const epochStart = Date.now();
         const skip = epoch === startEpoch ? startStep : 0;
         if (epoch !== startEpoch || startStep === 0) sums = { loss: 0, correct: 0, seen: 0, trainSeconds: 0 };
+        if (skip > stepsPerEpoch) {
+          throw new Error(
+            `train: resume: the checkpoint is at step ${skip} of epoch ${epoch + 1}, but an epoch now has ${stepsPerEpoch} steps ` +
+              '(batch size or data changed since the checkpoint?)',
+          );
+        }
         const { source, first } = epochBatchesFrom(o.trainLoader, epoch, skip);
         const total = source.length ?? stepsPerEpoch;
         progress.startEpoch(epoch, o.epochs, total, skip);
