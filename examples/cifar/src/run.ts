@@ -23,8 +23,8 @@ export async function runCifar(config: RunConfig, argv: string[] = []): Promise<
 
   const variant = config.dataset;
   // One after the other: the first call may download the archive the second one reads.
-  const fullTrain = await loadCifar({ root: config.dataRoot, variant, split: 'train', download: config.download });
-  const fullTest = await loadCifar({ root: config.dataRoot, variant, split: 'test' });
+  const fullTrain = await loadCifar({ root: config.dataRoot, variant, split: 'train', download: config.download }).catch(asCliAdvice);
+  const fullTest = await loadCifar({ root: config.dataRoot, variant, split: 'test' }).catch(asCliAdvice);
   const trainSet = firstN(fullTrain, config.trainLimit);
   const testSet = firstN(fullTest, config.testLimit);
   if (trainSet.length < config.batchSize) {
@@ -54,4 +54,15 @@ export async function runCifar(config: RunConfig, argv: string[] = []): Promise<
   } finally {
     model.dispose();
   }
+}
+
+/**
+ * `loadCifar` speaks to library users ("or pass download: true"); on the command line the same
+ * advice is the `--download` flag. Other errors pass through unchanged.
+ */
+function asCliAdvice(error: unknown): never {
+  if (error instanceof Error && error.message.includes('download: true')) {
+    error.message = error.message.replace('download: true', '--download');
+  }
+  throw error;
 }

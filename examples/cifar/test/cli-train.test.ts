@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -82,6 +82,18 @@ describe('cnn-cifar end to end (built CLI in a child process)', () => {
     const r = await runCli([...TINY, '--out', join(root, 'standard')]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/already holds a run: pass --resume/);
+  });
+
+  it('a --data directory without CIFAR files names the --download flag, not the library option', async () => {
+    const empty = join(root, 'empty-data');
+    mkdirSync(empty);
+    const r = await runCli([...TINY, '--data', empty, '--out', join(root, 'no-data')]);
+    expect(r.code).toBe(1);
+    // (TensorFlow's C++ start-up lines may come first on stderr.)
+    expect(r.stderr).toMatch(/^cnn-cifar: error: CIFAR-10: no batch files found under /m);
+    expect(r.stderr).toContain(empty);
+    expect(r.stderr).toMatch(/or pass --download\.\n/);
+    expect(r.stderr).not.toContain('download: true');
   });
 
   it('names an unknown model with the registry', async () => {
