@@ -233,6 +233,9 @@ async function benchCase(model: string, task: Task, contenders: Contender[], arg
       continue;
     }
     process.stderr.write(`${String(r.impl)}, ${String(r.iters)} step(s)/run\n`);
+    if (typeof r.leakPerStep === 'number' && r.leakPerStep !== 0) {
+      process.stderr.write(`  warning: ${c.label} changes tf.memory().numTensors by ${r.leakPerStep} per step (a leak)\n`);
+    }
     if (typeof r.params === 'number' && r.params !== flops.params) {
       process.stderr.write(`  note: ${c.label} has ${r.params} parameters; the FLOP count's architecture has ${flops.params}\n`);
     }
