@@ -105,7 +105,9 @@ export async function trainAndReport<C extends CommonRunConfig>(o: TrainAndRepor
   const attackLimit = Math.min(config.attackLimit, evalSet.length);
   const history = await train({
     model,
-    trainLoader: (epoch) => base.withEpoch(epoch),
+    // The loader itself: on resume, train asks it for the epoch from the next untrained batch,
+    // which it yields without reading the ones already trained on.
+    trainLoader: base,
     evalLoader: () => loader(evalSet, { batchSize: o.evalBatch, shuffle: false }),
     epochs: config.epochs,
     optimizer: config.optimizer,
