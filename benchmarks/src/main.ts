@@ -4,7 +4,7 @@
  *
  *   node dist/main.js [--quick] [--models resnet20,resnet18] [--backends tensorflow,wasm,cpu]
  *                     [--tasks train,infer,pgd10] [--reps N] [--warmup N] [--no-torch]
- *                     [--ablations] [--torch-channels-last] [--impl cnn|ref] [--out FILE]
+ *                     [--ablations [relu,fold,ref,threads]] [--torch-channels-last] [--impl cnn|ref] [--out FILE]
  *
  * Protocol: every contender (a worker process per backend, one for PyTorch) is set up and warmed
  * up, then the orchestrator asks each in turn for one run, rotating who goes first, `reps` times.
@@ -30,6 +30,9 @@ const PYTHON = '/usr/bin/python3';
 // here); given to every contender alike.
 const MALLOC_ENV = { MALLOC_MMAP_THRESHOLD_: '33554432', MALLOC_TRIM_THRESHOLD_: '17179869184', MALLOC_TOP_PAD_: '268435456' };
 
+const ABLATIONS = ['relu', 'fold', 'ref', 'threads'] as const;
+type Ablation = (typeof ABLATIONS)[number];
+
 interface Args {
   quick: boolean;
   models: string[];
@@ -39,7 +42,8 @@ interface Args {
   warmup: number;
   minRunSeconds: number;
   torch: boolean;
-  ablations: boolean;
+  /** Which ablation contenders to add (`--ablations` alone: all). */
+  ablations: Set<Ablation>;
   torchChannelsLast: boolean;
   impl: 'cnn' | 'ref' | 'auto';
   out: string | null;
@@ -50,6 +54,19 @@ interface Args {
   loadLimit: number;
   /** Threads for every contender: PyTorch intra-op, TF intra-op (TF_NUM_INTRAOP_THREADS), wasm XNNPACK. */
   threads: number;
+}
+
+/** `--ablations` (all kinds) or `--ablations relu,fold` (those kinds); absent: none. */
+function parseAblations(argv: string[]): Set<Ablation> {
+  const i = argv.indexOf('--ablations');
+  if (i < 0) return new Set();
+  const next = argv[i + 1];
+  if (next === undefined || next.startsWith('--')) return new Set(ABLATIONS);
+  const kinds = next.split(',').map((k) => k.trim()).filter(Boolean);
+  for (const k of kinds) {
+    if (!(ABLATIONS as readonly string[]).includes(k)) throw new Error(`--ablations: unknown kind "${k}"; use ${ABLATIONS.join(', ')} (or none for all)`);
+  }
+  return new Set(kinds as Ablation[]);
 }
 
 function parseArgs(argv: string[]): Args {
@@ -68,7 +85,7 @@ function parseArgs(argv: string[]): Args {
     warmup: Number(get('--warmup') ?? (quick ? 1 : 2)),
     minRunSeconds: Number(get('--min-run') ?? (quick ? 0.2 : 0.5)),
     torch: !argv.includes('--no-torch'),
-    ablations: argv.includes('--ablations'),
+    ablations: parseAblations(argv),
     torchChannelsLast: argv.includes('--torch-channels-last'),
     impl: (get('--impl') ?? 'auto') as Args['impl'],
     out: get('--out') ?? null,
@@ -428,18 +445,22 @@ export async function orchestrate(argv: string[]): Promise<void> {
           };
           if (impl === 'cnn') add(`${backend} @cnn/models`, { impl: 'cnn' });
           else add(`${backend} ref`, { impl: 'ref', bn: 'lib', fold: task !== 'train' });
-          // What this package's speed-ups add on top of the library as shipped.
-          if (backend === 'tensorflow' && impl === 'cnn' && task !== 'infer') add(`${backend} @cnn/models + TF ReluGrad`, { impl: 'cnn', reluGrad: 'tf' });
-          if (args.ablations && backend !== 'cpu') {
-            const rg = backend === 'tensorflow' ? ({ reluGrad: 'tf' } as const) : {};
-            if (backend === 'wasm' && impl === 'cnn' && args.threads > 1) add('wasm 1 thread @cnn/models', { impl: 'cnn' }, 'wasm@1');
+          const ab = backend !== 'cpu' ? args.ablations : new Set<Ablation>();
+          // @cnn/backend's ReLU gradient (TF's ReluGrad on tensorflow) against tfjs' stock dy·step(x).
+          if (ab.has('relu') && backend === 'tensorflow' && impl === 'cnn' && task !== 'infer') {
+            add(`${backend} @cnn/models, stock Relu grad`, { impl: 'cnn', reluGrad: 'stock' });
+          }
+          // @cnn/models' eval-mode BN folded into the conv (default) against BN as x·scale + shift.
+          if (ab.has('fold') && impl === 'cnn' && task !== 'train') add(`${backend} @cnn/models BN unfolded`, { impl: 'cnn', foldBatchNorm: false });
+          if (ab.has('threads') && backend === 'wasm' && impl === 'cnn' && args.threads > 1) add('wasm 1 thread @cnn/models', { impl: 'cnn' }, 'wasm@1');
+          if (ab.has('ref')) {
             if (task === 'train') {
-              add(`${backend} ref bn=moments`, { impl: 'ref', bn: 'moments', ...rg });
-              add(`${backend} ref bn=customGrad`, { impl: 'ref', bn: 'custom', ...rg });
-              if (backend === 'tensorflow') add(`${backend} ref bn=tf-native`, { impl: 'ref', bn: 'tf-native', ...rg });
+              add(`${backend} ref bn=moments`, { impl: 'ref', bn: 'moments' });
+              add(`${backend} ref bn=customGrad`, { impl: 'ref', bn: 'custom' });
+              if (backend === 'tensorflow') add(`${backend} ref bn=tf-native`, { impl: 'ref', bn: 'tf-native' });
             } else {
-              add(`${backend} ref BN unfolded`, { impl: 'ref', bn: 'lib', fold: false, ...rg });
-              add(`${backend} ref BN folded`, { impl: 'ref', bn: 'lib', fold: true, ...rg });
+              add(`${backend} ref BN unfolded`, { impl: 'ref', bn: 'lib', fold: false });
+              add(`${backend} ref BN folded`, { impl: 'ref', bn: 'lib', fold: true });
             }
           }
         }

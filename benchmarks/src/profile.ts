@@ -17,7 +17,11 @@ export async function profileMain(argv: string[]): Promise<void> {
   const be = await import('@cnn/backend');
   await be.initBackend(backend);
   const spec = ARCHS[arch];
-  if (argv.includes('--tf-relu-grad')) (await import('./fast/tf-relu-grad.js')).installFastReluGradient();
+  if (argv.includes('--stock-relu-grad')) {
+    const choice = await import('./relu-gradient-choice.js');
+    choice.rememberShippedReluGradient();
+    choice.useReluGradient('stock');
+  }
   let model: BenchModel;
   if (impl === 'cnn') {
     const m = (await import('@cnn/models' as string)) as { createModel: (n: string, o: object) => BenchModel };

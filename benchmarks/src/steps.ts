@@ -10,7 +10,7 @@ import type { ArchSpec } from './arch.js';
 export type Task = 'train' | 'infer' | 'pgd10';
 
 export interface BenchModel {
-  apply(x: tf.Tensor4D, opts: { training: boolean }): tf.Tensor2D;
+  apply(x: tf.Tensor4D, opts: { training: boolean; foldBatchNorm?: boolean }): tf.Tensor2D;
   namedParameters(): [string, tf.Variable][];
 }
 
@@ -38,13 +38,15 @@ function crossEntropy(onehot: tf.Tensor2D, logits: tf.Tensor2D): tf.Scalar {
 export async function stepFns(
   model: BenchModel,
   spec: ArchSpec,
-  cfg: { batch: number; task: Task; pgdImpl?: 'cnn' | 'own' },
+  cfg: { batch: number; task: Task; pgdImpl?: 'cnn' | 'own'; foldBatchNorm?: boolean },
 ): Promise<StepFns> {
   const { ensureGradients } = await import('@cnn/backend');
   ensureGradients();
   const { x, y, onehot } = inputs(spec, cfg.batch);
   const disposeInputs = (): void => tf.dispose([x, y, onehot]);
-  const classifier = (images: tf.Tensor4D): tf.Tensor2D => model.apply(images, { training: false });
+  // Eval mode; foldBatchNorm only when asked (the ablation), so the default is the library's own.
+  const evalOpts = cfg.foldBatchNorm === undefined ? { training: false } : { training: false, foldBatchNorm: cfg.foldBatchNorm };
+  const classifier = (images: tf.Tensor4D): tf.Tensor2D => model.apply(images, evalOpts);
 
   if (cfg.task === 'infer') {
     return {

@@ -10,7 +10,7 @@ import { createInterface } from 'node:readline';
 import { ARCHS } from './arch.js';
 import { createRefModel, type BnMode } from './ref-resnet.js';
 import { stepFns, type Task, type BenchModel } from './steps.js';
-import { installFastReluGradient, setFastReluGradient } from './fast/tf-relu-grad.js';
+import { rememberShippedReluGradient, useReluGradient } from './relu-gradient-choice.js';
 
 export interface CaseConfig {
   backend: 'tensorflow' | 'wasm' | 'cpu';
@@ -24,8 +24,13 @@ export interface CaseConfig {
   fold?: boolean;
   /** PGD via @cnn/attacks when built, else the loop in steps.ts. */
   pgdImpl?: 'cnn' | 'own';
-  /** 'tf': ReLU's gradient as TF's ReluGrad kernel (./fast/tf-relu-grad.ts); default: tfjs' stock gradient. */
-  reluGrad?: 'tf' | 'stock';
+  /**
+   * ReLU's gradient: 'shipped' (default) = what @cnn/backend registers (TF's ReluGrad kernel on
+   * tensorflow); 'stock' = tfjs' `dy · step(x)`, for the ablation (./relu-gradient-choice.ts).
+   */
+  reluGrad?: 'shipped' | 'stock';
+  /** @cnn/models only: `foldBatchNorm` of apply() in eval mode (default true = the library's default). */
+  foldBatchNorm?: boolean;
   warmup: number;
   /** A run repeats the step until it lasts at least this long (≥ 1 step). */
   minRunSeconds: number;
@@ -48,6 +53,7 @@ async function ensureBackend(cfg: CaseConfig): Promise<void> {
   const be = await import('@cnn/backend');
   const choice = await be.initBackend(cfg.backend, cfg.backend === 'wasm' && cfg.wasmThreads ? { wasmThreads: cfg.wasmThreads } : {});
   backendDetails = { ...choice, ...be.backendInfo() };
+  rememberShippedReluGradient();
   backendReady = cfg.backend;
 }
 
@@ -71,14 +77,13 @@ async function setup(id: string, cfg: CaseConfig): Promise<Record<string, unknow
   const { model, impl } = await loadModel(cfg);
   const spec = ARCHS[cfg.arch];
   const params = model.namedParameters().reduce((a, [, v]) => a + v.size, 0);
-  const fast = cfg.reluGrad === 'tf';
-  if (fast) installFastReluGradient();
+  const relu = cfg.reluGrad ?? 'shipped';
   const inner = await stepFns(model, spec, cfg);
   // The Relu gradient is global: each case sets its own choice before stepping.
   const fns = {
     ...inner,
     step: () => {
-      setFastReluGradient(fast);
+      useReluGradient(relu);
       return inner.step();
     },
   };
@@ -98,7 +103,7 @@ async function setup(id: string, cfg: CaseConfig): Promise<Record<string, unknow
       (model as { dispose?: () => void }).dispose?.();
     },
   });
-  const label = `${impl}${fast ? ' + TF ReluGrad' : ''}`;
+  const label = `${impl}${relu === 'stock' ? ', stock Relu grad' : ''}${cfg.foldBatchNorm === false ? ', BN unfolded' : ''}`;
   return { iters, impl: cfg.task === 'pgd10' ? `${label} + ${fns.pgdImpl}` : label, params, leakPerStep: leak, pgdImpl: fns.pgdImpl, info: backendDetails };
 }
 
