@@ -73,6 +73,7 @@ class ResNetModel implements Model {
     return {
       training,
       updateRunningStats: options?.updateRunningStats ?? training,
+      foldBatchNorm: options?.foldBatchNorm ?? true,
       tensor: (name) => {
         const v = this.variables.get(name);
         if (!v) throw new Error(`internal: no tensor ${name}`);

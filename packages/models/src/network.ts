@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { batchNorm, type BatchNormState } from './batch-norm.js';
+import { convBatchNormEval } from './conv-batch-norm.js';
 import { conv2d, globalAvgPool, linear, maxPool2d, optionAShortcut } from './pytorch-ops.js';
 import type { ModelConfig } from './types.js';
 
@@ -32,6 +33,8 @@ export interface ForwardContext {
   tensor(name: string): tf.Variable;
   training: boolean;
   updateRunningStats: boolean;
+  /** Eval mode only: run conv → BN pairs as one conv with the BN folded into filter and bias. */
+  foldBatchNorm: boolean;
   /** Seed for the next dropout mask. */
   nextDropoutSeed(): number;
 }
@@ -45,6 +48,16 @@ export interface Network {
 }
 
 const relu = (x: tf.Tensor4D): tf.Tensor4D => tf.relu(x);
+
+function bnState(ctx: ForwardContext, name: string): BatchNormState {
+  return {
+    gamma: ctx.tensor(`${name}.weight`),
+    beta: ctx.tensor(`${name}.bias`),
+    runningMean: ctx.tensor(`${name}.running_mean`),
+    runningVar: ctx.tensor(`${name}.running_var`),
+    numBatchesTracked: ctx.tensor(`${name}.num_batches_tracked`),
+  };
+}
 
 /** Collects tensor specs in PyTorch registration order and returns the layers using them. */
 class Builder {
@@ -97,16 +110,22 @@ class Builder {
       dtype: 'int32',
       init: { type: 'constant', value: 0 },
     });
-    return (ctx, x) => {
-      const state: BatchNormState = {
-        gamma: ctx.tensor(`${name}.weight`),
-        beta: ctx.tensor(`${name}.bias`),
-        runningMean: ctx.tensor(`${name}.running_mean`),
-        runningVar: ctx.tensor(`${name}.running_var`),
-        numBatchesTracked: ctx.tensor(`${name}.num_batches_tracked`),
-      };
-      return batchNorm(x, state, ctx.training, ctx.training && ctx.updateRunningStats);
-    };
+    return (ctx, x) => batchNorm(x, bnState(ctx, name), ctx.training, ctx.training && ctx.updateRunningStats);
+  }
+
+  /**
+   * nn.Conv2d (no bias) directly followed by nn.BatchNorm2d(cout): the tensors of both, registered
+   * in that order. Training mode (or `foldBatchNorm` off): conv, then BN. Eval mode: one conv with
+   * the BN folded in ({@link convBatchNormEval}).
+   */
+  convBn(convName: string, bnName: string, cin: number, cout: number, k: number, stride: number, padding: number, bnOpts: { zeroInit?: boolean } = {}): Layer {
+    const conv = this.conv(convName, cin, cout, k, stride, padding);
+    const bn = this.bn(bnName, cout, bnOpts);
+    const w = `${convName}.weight`;
+    return (ctx, x) =>
+      ctx.training || !ctx.foldBatchNorm
+        ? bn(ctx, conv(ctx, x))
+        : convBatchNormEval(x, ctx.tensor(w) as tf.Tensor as tf.Tensor4D, stride, padding, bnState(ctx, bnName));
   }
 
   /** nn.Linear(cin, cout): PyTorch's default init U(±1/√cin) for weight and bias. */
@@ -193,12 +212,15 @@ export function buildNetwork(config: ModelConfig): Network {
 
   // Stem.
   const imagenet = config.stem === 'imagenet';
-  const stemConv = b.conv('conv1', config.inChannels, config.stemWidth, imagenet ? 7 : 3, imagenet ? 2 : 1, imagenet ? 3 : 1);
-  const stemBn = preact ? null : b.bn('bn1', config.stemWidth);
+  const [sk, ss, sp] = imagenet ? [7, 2, 3] : [3, 1, 1];
+  // Post-activation stems: conv → BN → ReLU (BN folded into the conv in eval mode); pre-activation: conv only.
+  const stemConv = preact
+    ? b.conv('conv1', config.inChannels, config.stemWidth, sk, ss, sp)
+    : b.convBn('conv1', 'bn1', config.inChannels, config.stemWidth, sk, ss, sp);
   const stem: Layer = (ctx, x) =>
     tf.tidy(() => {
       let y = stemConv(ctx, x);
-      if (stemBn) y = relu(stemBn(ctx, y));
+      if (!preact) y = relu(y);
       return imagenet ? maxPool2d(y, 3, 2, 1) : y;
     });
 
@@ -246,15 +268,13 @@ function makeBlock(b: Builder, config: ModelConfig, prefix: string, cin: number,
   switch (config.block) {
     case 'basic': {
       // torchvision BasicBlock (+ timm's SE after bn2).
-      const conv1 = b.conv(`${prefix}.conv1`, cin, planes, 3, stride, 1);
-      const bn1 = b.bn(`${prefix}.bn1`, planes);
-      const conv2 = b.conv(`${prefix}.conv2`, planes, planes, 3, 1, 1);
-      const bn2 = b.bn(`${prefix}.bn2`, planes, { zeroInit: zero });
+      const convBn1 = b.convBn(`${prefix}.conv1`, `${prefix}.bn1`, cin, planes, 3, stride, 1);
+      const convBn2 = b.convBn(`${prefix}.conv2`, `${prefix}.bn2`, planes, planes, 3, 1, 1, { zeroInit: zero });
       const seLayer = se(planes);
       const shortcut = postActShortcut(b, config, prefix, cin, planes, stride);
       return (ctx, x) => {
-        let out = relu(bn1(ctx, conv1(ctx, x)));
-        out = bn2(ctx, conv2(ctx, out));
+        let out = relu(convBn1(ctx, x));
+        out = convBn2(ctx, out);
         if (seLayer) out = seLayer(ctx, out);
         return relu(tf.add(out, shortcut ? shortcut(ctx, x) : x));
       };
@@ -262,18 +282,15 @@ function makeBlock(b: Builder, config: ModelConfig, prefix: string, cin: number,
     case 'bottleneck': {
       // torchvision Bottleneck (v1.5: stride on the 3×3) (+ SE after bn3).
       const width = planes * config.bottleneckWidthFactor;
-      const conv1 = b.conv(`${prefix}.conv1`, cin, width, 1, 1, 0);
-      const bn1 = b.bn(`${prefix}.bn1`, width);
-      const conv2 = b.conv(`${prefix}.conv2`, width, width, 3, stride, 1);
-      const bn2 = b.bn(`${prefix}.bn2`, width);
-      const conv3 = b.conv(`${prefix}.conv3`, width, planes * 4, 1, 1, 0);
-      const bn3 = b.bn(`${prefix}.bn3`, planes * 4, { zeroInit: zero });
+      const convBn1 = b.convBn(`${prefix}.conv1`, `${prefix}.bn1`, cin, width, 1, 1, 0);
+      const convBn2 = b.convBn(`${prefix}.conv2`, `${prefix}.bn2`, width, width, 3, stride, 1);
+      const convBn3 = b.convBn(`${prefix}.conv3`, `${prefix}.bn3`, width, planes * 4, 1, 1, 0, { zeroInit: zero });
       const seLayer = se(planes * 4);
       const shortcut = postActShortcut(b, config, prefix, cin, planes * 4, stride);
       return (ctx, x) => {
-        let out = relu(bn1(ctx, conv1(ctx, x)));
-        out = relu(bn2(ctx, conv2(ctx, out)));
-        out = bn3(ctx, conv3(ctx, out));
+        let out = relu(convBn1(ctx, x));
+        out = relu(convBn2(ctx, out));
+        out = convBn3(ctx, out);
         if (seLayer) out = seLayer(ctx, out);
         return relu(tf.add(out, shortcut ? shortcut(ctx, x) : x));
       };
@@ -329,9 +346,7 @@ function makeBlock(b: Builder, config: ModelConfig, prefix: string, cin: number,
 function postActShortcut(b: Builder, config: ModelConfig, prefix: string, cin: number, cout: number, stride: number): Layer | null {
   if (stride === 1 && cin === cout) return null;
   if (config.shortcut === 'A') return (_ctx, x) => optionAShortcut(x, cout, stride);
-  const conv = b.conv(`${prefix}.downsample.0`, cin, cout, 1, stride, 0);
-  const bn = b.bn(`${prefix}.downsample.1`, cout);
-  return (ctx, x) => bn(ctx, conv(ctx, x));
+  return b.convBn(`${prefix}.downsample.0`, `${prefix}.downsample.1`, cin, cout, 1, stride, 0);
 }
 
 /** Number of trainable scalars of a config, without allocating anything. */

@@ -85,6 +85,15 @@ export interface ApplyOptions {
   training?: boolean;
   /** In training mode, update the BN running statistics (and `num_batches_tracked`). Default = `training`. */
   updateRunningStats?: boolean;
+  /**
+   * Eval mode only: where a convolution is directly followed by BatchNorm (post-activation ResNets,
+   * SE-ResNets, wide/torchvision nets, downsample shortcuts), run both as one convolution whose
+   * filter and bias have the BN folded in (computed from the current variables on each call).
+   * Same values up to float32 rounding (≈ 1e-6), fewer activation-sized ops. Default true; false
+   * computes BN separately (`conv(x)·scale + shift`). Ignored in training mode and for
+   * pre-activation blocks (BN → ReLU → conv, nothing to fold).
+   */
+  foldBatchNorm?: boolean;
 }
 
 /** Options of {@link Model.forwardHead}. */
