@@ -40,6 +40,14 @@ describe('resolveConfig', () => {
     expect(f.evalAttacks[0]).toMatchObject({ eps: 4 / 255, stepSize: 1 / 255 });
   });
 
+  it('passes the training attack\'s BatchNorm mode (--attack-bn) and refuses it without --adv', () => {
+    expect(resolve(['--data', 'd', '--adv', 'pgd', '--attack-bn', 'train']).mode).toMatchObject({ type: 'pgd', bnMode: 'train' });
+    expect(resolve(['--data', 'd', '--adv', 'fgsm-rs', '--attack-bn', 'eval']).mode).toMatchObject({ type: 'fgsm-rs', bnMode: 'eval' });
+    expect(resolve(['--data', 'd', '--adv', 'pgd']).mode).not.toHaveProperty('bnMode');
+    expect(() => resolve(['--data', 'd', '--attack-bn', 'train'])).toThrow(/--attack-bn needs --adv/);
+    expect(() => resolve(['--data', 'd', '--adv', 'pgd', '--attack-bn', 'batch'])).toThrow(/--attack-bn/);
+  });
+
   it('lets explicit flags win', () => {
     const c = resolve(['--data', 'd', '--adv', 'fgsm-rs', '--lr', '0.05', '--schedule', 'step', '--epochs', '40', '--warmup', '2']);
     expect(c.schedule).toEqual({ type: 'multistep', lr: 0.05, milestones: [20, 30], gamma: 0.1, warmupEpochs: 2 });

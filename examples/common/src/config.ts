@@ -67,7 +67,10 @@ export function optimizerConfig(args: CommonArgs, defaultMomentum: number, weigh
 export function trainingMode(args: CommonArgs, eps: number, defaultPgdSteps: number): TrainingMode {
   if (args.mixup !== undefined) return { type: 'mixup', alpha: args.mixup };
   if (args.cutmix !== undefined) return { type: 'cutmix', alpha: args.cutmix };
-  const clean = args.cleanFraction !== undefined ? { cleanFraction: args.cleanFraction } : {};
+  const clean = {
+    ...(args.cleanFraction !== undefined ? { cleanFraction: args.cleanFraction } : {}),
+    ...(args.attackBn !== undefined ? { bnMode: args.attackBn } : {}),
+  };
   if (args.adv === 'pgd') return { type: 'pgd', eps, steps: args.steps ?? defaultPgdSteps, stepSize: args.stepSize ?? eps / 4, ...clean };
   if (args.adv === 'fgsm-rs') return { type: 'fgsm-rs', eps, stepSize: args.stepSize ?? 1.25 * eps, ...clean };
   return { type: 'standard' };

@@ -5,6 +5,7 @@ import { parseBoundedNumber } from './parse-number.js';
 export const SCHEDULES = ['cosine', 'step', 'onecycle', 'constant'] as const;
 export const OPTIMIZERS = ['sgd', 'adam', 'adamw'] as const;
 export const ADV_MODES = ['pgd', 'fgsm-rs'] as const;
+export const ATTACK_BN_MODES = ['eval', 'train'] as const;
 export const BACKENDS = ['auto', 'tensorflow', 'tensorflow-gpu', 'wasm', 'cpu'] as const;
 export const PROGRESS = ['auto', 'bar', 'log', 'none'] as const;
 
@@ -51,6 +52,8 @@ export interface CommonArgs {
   /** PGD steps of the training attack. */
   steps?: number;
   cleanFraction?: number;
+  /** BatchNorm mode of the model while the training attack runs (default: eval for pgd, train for fgsm-rs). */
+  attackBn?: (typeof ATTACK_BN_MODES)[number];
   /** `undefined` = the example's default; `[]` = `none`. */
   evalAttacks?: EvalAttackFlag[];
   attackLimit?: number;
@@ -89,6 +92,7 @@ export const COMMON_OPTIONS = {
   'step-size': { type: 'string' },
   steps: { type: 'string' },
   'clean-fraction': { type: 'string' },
+  'attack-bn': { type: 'string' },
   'eval-attack': { type: 'string' },
   'attack-limit': { type: 'string' },
   'train-limit': { type: 'string' },
@@ -182,6 +186,7 @@ export function commonArgs(values: FlagValues): CommonArgs {
     steps: positiveInt(s('steps'), '--steps'),
     cleanFraction:
       s('clean-fraction') === undefined ? undefined : parseBoundedNumber(s('clean-fraction')!, '--clean-fraction', { min: 0, max: 1 }),
+    attackBn: oneOf(s('attack-bn'), ATTACK_BN_MODES, '--attack-bn'),
     evalAttacks: s('eval-attack') === undefined ? undefined : parseEvalAttacks(s('eval-attack')!),
     attackLimit:
       s('attack-limit') === undefined ? undefined : parseBoundedNumber(s('attack-limit')!, '--attack-limit', { min: 0, integer: true }),
@@ -203,6 +208,7 @@ export function checkCommonArgs(args: CommonArgs): void {
   if (args.steps !== undefined && args.adv !== 'pgd') throw new CliError('--steps sets the PGD steps of --adv pgd training; it needs --adv pgd');
   if (args.stepSize !== undefined && !args.adv) throw new CliError('--step-size is the training attack step; it needs --adv pgd or --adv fgsm-rs');
   if (args.cleanFraction !== undefined && !args.adv) throw new CliError('--clean-fraction needs --adv pgd or --adv fgsm-rs');
+  if (args.attackBn !== undefined && !args.adv) throw new CliError('--attack-bn needs --adv pgd or --adv fgsm-rs');
   if (args.adv && args.eps === 0) throw new CliError('--eps must be > 0 for adversarial training');
   if (args.nesterov && args.optimizer !== 'sgd') throw new CliError('--nesterov applies to --optimizer sgd only');
   if (args.momentum !== undefined && args.optimizer !== 'sgd') throw new CliError('--momentum applies to --optimizer sgd only');

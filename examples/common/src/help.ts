@@ -46,6 +46,8 @@ export function modeEvalRunHelp(h: SharedHelp): string {
   --steps K             PGD steps of --adv pgd                              (default ${h.pgdSteps})
   --step-size X         attack step; fractions allowed                      (default ε/4 for pgd, 1.25ε for fgsm-rs)
   --clean-fraction F    fraction of each batch kept clean                   (default 0)
+  --attack-bn MODE      BatchNorm mode while the training attack runs: eval | train
+                                                                           (default eval for pgd, train for fgsm-rs)
 
 Evaluation:
   --eval-attack LIST    pgd-K | fgsm | none, comma-separated; ε = --eps, PGD step ε/4
