@@ -1,6 +1,5 @@
-import type { Rng } from '@cnn/backend';
-import { checkMix, ensureTargets, mixTargets, type MixOptions } from './mixup.js';
-import type { BatchTransform, HostBatch } from './transform.js';
+import { mixingTransform, type MixOptions } from './mixup.js';
+import type { BatchTransform } from './transform.js';
 
 /**
  * CutMix (Yun et al. 2019) as a batch transform: λ ~ Beta(α, α); a box of side ratio √(1−λ)
@@ -8,46 +7,32 @@ import type { BatchTransform, HostBatch } from './transform.js';
  * with the box's actual area share, `λ' = 1 − area / (H·W)`. Draws: apply?, λ, π, centre row, centre column.
  */
 export function cutmix(options: MixOptions = {}): BatchTransform & { lastLambda: number } {
-  const alpha = options.alpha ?? 1;
-  const p = options.p ?? 1;
-  checkMix('cutmix', alpha, p);
-  const self = {
-    kind: 'batch' as const,
-    lastLambda: 1,
-    apply(batch: HostBatch, rng: Rng): HostBatch {
-      const targets = ensureTargets(batch);
-      if (p < 1 && rng.uniform() >= p) {
-        self.lastLambda = 1;
-        return { ...batch, targets };
+  return mixingTransform('cutmix', options, (batch, rng) => {
+    const { height: H, width: W } = batch;
+    const lam = rng.beta(options.alpha ?? 1, options.alpha ?? 1);
+    const perm = rng.permutation(batch.batchSize);
+    const ratio = Math.sqrt(1 - lam);
+    const ch = Math.floor(H * ratio);
+    const cw = Math.floor(W * ratio);
+    const cy = rng.int(H);
+    const cx = rng.int(W);
+    const y0 = Math.max(0, cy - Math.floor(ch / 2));
+    const y1 = Math.min(H, cy + Math.floor(ch / 2));
+    const x0 = Math.max(0, cx - Math.floor(cw / 2));
+    const x1 = Math.min(W, cx + Math.floor(cw / 2));
+    const x = batch.images;
+    const images = x.slice();
+    const d = H * W * 3;
+    for (let i = 0; i < batch.batchSize; i++) {
+      const a = i * d;
+      const b = perm[i] * d;
+      for (let y = y0; y < y1; y++) {
+        const rs = (y * W + x0) * 3;
+        const re = (y * W + x1) * 3;
+        images.set(x.subarray(b + rs, b + re), a + rs);
       }
-      const { height: H, width: W } = batch;
-      const lam = rng.beta(alpha, alpha);
-      const perm = rng.permutation(batch.batchSize);
-      const ratio = Math.sqrt(1 - lam);
-      const ch = Math.floor(H * ratio);
-      const cw = Math.floor(W * ratio);
-      const cy = rng.int(H);
-      const cx = rng.int(W);
-      const y0 = Math.max(0, cy - Math.floor(ch / 2));
-      const y1 = Math.min(H, cy + Math.floor(ch / 2));
-      const x0 = Math.max(0, cx - Math.floor(cw / 2));
-      const x1 = Math.min(W, cx + Math.floor(cw / 2));
-      const x = batch.images;
-      const out = x.slice();
-      const d = H * W * 3;
-      for (let i = 0; i < batch.batchSize; i++) {
-        const a = i * d;
-        const b = perm[i] * d;
-        for (let y = y0; y < y1; y++) {
-          const rs = (y * W + x0) * 3;
-          const re = (y * W + x1) * 3;
-          out.set(x.subarray(b + rs, b + re), a + rs);
-        }
-      }
-      const lamAdj = 1 - ((y1 - y0) * (x1 - x0)) / (H * W);
-      self.lastLambda = lamAdj;
-      return { ...batch, images: out, targets: mixTargets(targets, perm, lamAdj, batch.numClasses) };
-    },
-  };
-  return self;
+    }
+    // Targets follow the box's actual (border-clipped) area share.
+    return { images, perm, lambda: 1 - ((y1 - y0) * (x1 - x0)) / (H * W) };
+  });
 }

@@ -48,9 +48,41 @@ export function checkMix(name: string, alpha: number, p: number): void {
  * for per-batch λ read it off the soft `targets` instead.
  */
 export function mixup(options: MixOptions = {}): BatchTransform & { lastLambda: number } {
-  const alpha = options.alpha ?? 1;
+  return mixingTransform('mixup', options, (batch, rng) => {
+    const lambda = rng.beta(options.alpha ?? 1, options.alpha ?? 1);
+    const perm = rng.permutation(batch.batchSize);
+    const d = batch.height * batch.width * 3;
+    const x = batch.images;
+    const images = new Float32Array(x.length);
+    const mu = 1 - lambda;
+    for (let i = 0; i < batch.batchSize; i++) {
+      const a = i * d;
+      const b = perm[i] * d;
+      for (let j = 0; j < d; j++) images[a + j] = lambda * x[a + j] + mu * x[b + j];
+    }
+    return { images, perm, lambda };
+  });
+}
+
+/** What a mixing transform computes for one batch: new pixels, partners π and the target weight λ. */
+export interface Mixed {
+  images: Float32Array;
+  perm: Int32Array;
+  lambda: number;
+}
+
+/**
+ * The part mixup and CutMix share: option checks, the per-batch "apply?" draw (one-hot targets for
+ * skipped batches), soft targets `λ·t[i] + (1−λ)·t[π(i)]` and `lastLambda`. `mix` makes the
+ * transform-specific draws (after the "apply?" draw) and pixels.
+ */
+export function mixingTransform(
+  name: string,
+  options: MixOptions,
+  mix: (batch: HostBatch, rng: Rng) => Mixed,
+): BatchTransform & { lastLambda: number } {
   const p = options.p ?? 1;
-  checkMix('mixup', alpha, p);
+  checkMix(name, options.alpha ?? 1, p);
   const self = {
     kind: 'batch' as const,
     lastLambda: 1,
@@ -60,19 +92,9 @@ export function mixup(options: MixOptions = {}): BatchTransform & { lastLambda: 
         self.lastLambda = 1;
         return { ...batch, targets };
       }
-      const lam = rng.beta(alpha, alpha);
-      const perm = rng.permutation(batch.batchSize);
-      const d = batch.height * batch.width * 3;
-      const x = batch.images;
-      const out = new Float32Array(x.length);
-      const mu = 1 - lam;
-      for (let i = 0; i < batch.batchSize; i++) {
-        const a = i * d;
-        const b = perm[i] * d;
-        for (let j = 0; j < d; j++) out[a + j] = lam * x[a + j] + mu * x[b + j];
-      }
-      self.lastLambda = lam;
-      return { ...batch, images: out, targets: mixTargets(targets, perm, lam, batch.numClasses) };
+      const { images, perm, lambda } = mix(batch, rng);
+      self.lastLambda = lambda;
+      return { ...batch, images, targets: mixTargets(targets, perm, lambda, batch.numClasses) };
     },
   };
   return self;
