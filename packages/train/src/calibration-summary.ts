@@ -1,4 +1,9 @@
-import { type ReliabilityDiagram, brier, calibrationError, ece, nll, accuracy, reliabilityDiagram, renderReliabilityDiagramSvg } from '@cnn/calibration';
+import { brier, calibrationError, ece, nll, accuracy, reliabilityDiagram, renderReliabilityDiagramSvg } from '@cnn/calibration';
+import type { EvalResult } from './types.js';
+
+/** The calibration fields of {@link EvalResult}, always present here. */
+export type CalibrationSummary = Pick<EvalResult, 'accuracy' | 'nll' | 'brier' | 'ece' | 'calibrationErrorTopLabel' | 'calibrationErrorMarginal'> &
+  Required<Pick<EvalResult, 'reliability' | 'reliabilitySvg'>>;
 
 /** Calibration metrics of predicted probabilities (flat row-major `n × k`) through `@cnn/calibration`. */
 export function calibrationSummary(
@@ -6,16 +11,7 @@ export function calibrationSummary(
   labels: Int32Array,
   numClasses: number,
   bins: number,
-): {
-  accuracy: number;
-  nll: number;
-  brier: number;
-  ece: number;
-  calibrationErrorTopLabel: number;
-  calibrationErrorMarginal: number;
-  reliability: ReliabilityDiagram;
-  reliabilitySvg: string;
-} {
+): CalibrationSummary {
   const opts = { numClasses };
   const diagram = reliabilityDiagram(probs, labels, { ...opts, bins });
   return {
