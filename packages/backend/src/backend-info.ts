@@ -37,6 +37,7 @@ export function backendInfo(): BackendInfo {
       }
       simd = state.simd;
       details += `, ${state.module} module, ${threads} thread${threads === 1 ? '' : 's'}${simd ? ', SIMD' : ''}`;
+      details += `, ${state.simdKernels}`;
       if (state.note) details += ` (${state.note})`;
     } else {
       details += ' (started outside @cnn/backend: threads/SIMD unknown)';

@@ -5,6 +5,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { batchNormTrain } from './batch-norm-train.js';
 import { initBackend } from './init-backend.js';
+import { createRng } from './rng.js';
+import { simdKernels } from './wasm/simd/state.js';
 
 process.env.TF_CPP_MIN_LOG_LEVEL ??= '3';
 
@@ -68,7 +70,28 @@ function momentsBatchNorm(x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Tensor1D, e
   return { y, mean, variance };
 }
 
-for (const backend of ['cpu', 'wasm', 'tensorflow'] as const) {
+/**
+ * On wasm, runs `body` with our SIMD kernels ('wasm-simd') or without them ('composed', as where
+ * they cannot run); elsewhere just runs it.
+ */
+async function withWasmPath<T>(path: 'wasm-simd' | 'composed', body: () => T | Promise<T>): Promise<T> {
+  const kernels = simdKernels.current;
+  if (path === 'composed') simdKernels.current = null;
+  try {
+    return await body();
+  } finally {
+    simdKernels.current = kernels;
+  }
+}
+
+const variants = [
+  ['cpu', 'composed'],
+  ['wasm', 'wasm-simd'],
+  ['wasm', 'composed'],
+  ['tensorflow', 'tensorflow-fused'],
+] as const;
+
+for (const [backend, implementationWanted] of variants) {
   let skip: string | null = null;
   try {
     await initBackend(backend);
@@ -76,17 +99,20 @@ for (const backend of ['cpu', 'wasm', 'tensorflow'] as const) {
     skip = (error as Error).message;
     console.warn(`SKIPPED batchNormTrain on ${backend}: ${skip}`);
   }
+  const path = implementationWanted === 'composed' ? 'composed' : 'wasm-simd';
 
-  describe.skipIf(skip != null)(`batchNormTrain on ${backend}`, () => {
+  describe.skipIf(skip != null)(`batchNormTrain on ${backend} (${implementationWanted})`, () => {
     it.each(fixtures.map((f) => [f.shape.join('x'), f] as const))('matches PyTorch for x %s (forward, statistics, gradients)', async (_, f) => {
       await initBackend(backend);
       let implementation = '';
-      const got = run(f, (x, g, b) => {
-        const out = batchNormTrain(x, g, b, f.eps);
-        implementation = out.implementation;
-        return out;
-      });
-      expect(implementation).toBe(backend === 'tensorflow' ? 'tensorflow-fused' : 'composed');
+      const got = await withWasmPath(path, () =>
+        run(f, (x, g, b) => {
+          const out = batchNormTrain(x, g, b, f.eps);
+          implementation = out.implementation;
+          return out;
+        }),
+      );
+      expect(implementation).toBe(implementationWanted);
       for (const k of ['y', 'mean', 'variance', 'dx', 'dgamma', 'dbeta'] as const) {
         expect(relErr(got[k], f[k]), k).toBeLessThan(1e-4);
       }
@@ -98,7 +124,7 @@ for (const backend of ['cpu', 'wasm', 'tensorflow'] as const) {
     it('matches the tf.moments composition it replaces, with fewer kernels on the tape', async () => {
       await initBackend(backend);
       const f = fixtures[0];
-      const fused = run(f, (x, g, b) => batchNormTrain(x, g, b, f.eps));
+      const fused = await withWasmPath(path, () => run(f, (x, g, b) => batchNormTrain(x, g, b, f.eps)));
       const plain = run(f, (x, g, b) => momentsBatchNorm(x, g, b, f.eps));
       for (const k of ['y', 'mean', 'variance', 'dx', 'dgamma', 'dbeta'] as const) {
         expect(relErr(fused[k], plain[k]), k).toBeLessThan(1e-4);
@@ -120,9 +146,9 @@ for (const backend of ['cpu', 'wasm', 'tensorflow'] as const) {
         tf.dispose([x, g, b]);
         return profile.kernels.length;
       };
-      const nFused = await count(true);
+      const nFused = await withWasmPath(path, () => count(true));
       const nPlain = await count(false);
-      console.info(`${backend}: batchNormTrain forward+backward ${nFused} kernels, tf.moments composition ${nPlain}`);
+      console.info(`${backend} (${implementationWanted}): batchNormTrain forward+backward ${nFused} kernels, tf.moments composition ${nPlain}`);
       expect(nFused).toBeLessThan(nPlain);
     });
   });
@@ -146,5 +172,64 @@ describe('batchNormTrain input checks', () => {
     const out = batchNormTrain(x, g, b);
     expect(tf.memory().numTensors).toBe(before + 4);
     tf.dispose([y, out.y, out.mean, out.variance, x, g, b]);
+  });
+});
+
+describe('batchNormTrain with the wasm SIMD kernels on large tensors', () => {
+  it('matches a float64 reference with both threads, odd channel counts and means far from 0', async () => {
+    await initBackend('wasm');
+    expect(simdKernels.current?.threads, 'helper threads run in Node').toBeGreaterThan(1);
+    for (const [shape, offset] of [
+      [[32, 32, 32, 16], 0],
+      [[40, 17, 9, 13], 1000], // 6120 rows × 13 channels, every value ≈ 1000 (shifted sums)
+      [[4096, 7], -50],
+    ] as const) {
+      const rng = createRng(shape.length * 97 + shape[0]);
+      const c = shape[shape.length - 1];
+      const size = shape.reduce((a, b) => a * b, 1);
+      const rows = size / c;
+      const xv = Float64Array.from({ length: size }, (_, i) => offset + (1 + (i % c)) * rng.normal());
+      const dyv = Float64Array.from({ length: size }, () => rng.normal());
+      const gv = Float64Array.from({ length: c }, () => 1 + 0.1 * rng.normal());
+      const bv = Float64Array.from({ length: c }, () => rng.normal());
+      // float64 reference: statistics, y and the closed-form gradients
+      const mean = new Float64Array(c);
+      const variance = new Float64Array(c);
+      for (let i = 0; i < size; i++) mean[i % c] += xv[i] / rows;
+      for (let i = 0; i < size; i++) variance[i % c] += (xv[i] - mean[i % c]) ** 2 / rows;
+      const invstd = Array.from(variance, (v) => 1 / Math.sqrt(v + 1e-5));
+      const xhat = Float64Array.from(xv, (v, i) => (v - mean[i % c]) * invstd[i % c]);
+      const y = Float64Array.from(xhat, (v, i) => v * gv[i % c] + bv[i % c]);
+      const dBeta = new Float64Array(c);
+      const dGamma = new Float64Array(c);
+      for (let i = 0; i < size; i++) {
+        dBeta[i % c] += dyv[i];
+        dGamma[i % c] += dyv[i] * xhat[i];
+      }
+      const dx = Float64Array.from(dyv, (g, i) => gv[i % c] * invstd[i % c] * (g - dBeta[i % c] / rows - (xhat[i] * dGamma[i % c]) / rows));
+
+      const before = tf.memory().numTensors;
+      const x = tf.tensor(Float32Array.from(xv), [...shape]);
+      const gamma = tf.tensor1d(Float32Array.from(gv));
+      const beta = tf.tensor1d(Float32Array.from(bv));
+      const dy = tf.tensor(Float32Array.from(dyv), [...shape]);
+      let got: { y: Float32Array; mean: Float32Array; variance: Float32Array; implementation: string } | undefined;
+      const { value, grads } = tf.valueAndGrads((xx: tf.Tensor, gg: tf.Tensor, bb: tf.Tensor) => {
+        const out = batchNormTrain(xx, gg as tf.Tensor1D, bb as tf.Tensor1D);
+        got = { y: out.y.dataSync() as Float32Array, mean: out.mean.dataSync() as Float32Array, variance: out.variance.dataSync() as Float32Array, implementation: out.implementation };
+        tf.dispose([out.mean, out.variance]);
+        return tf.sum(tf.mul(out.y, dy)) as tf.Scalar;
+      })([x, gamma, beta]);
+      const label = `x [${shape}] + ${offset}`;
+      expect(got!.implementation, label).toBe('wasm-simd');
+      expect(relErr(got!.mean, mean), `${label} mean`).toBeLessThan(1e-5);
+      expect(relErr(got!.variance, variance), `${label} variance`).toBeLessThan(1e-4);
+      expect(relErr(got!.y, y), `${label} y`).toBeLessThan(1e-4);
+      expect(relErr(grads[0].dataSync(), dx), `${label} dx`).toBeLessThan(1e-4);
+      expect(relErr(grads[1].dataSync(), dGamma), `${label} dgamma`).toBeLessThan(1e-4);
+      expect(relErr(grads[2].dataSync(), dBeta), `${label} dbeta`).toBeLessThan(1e-4);
+      tf.dispose([x, gamma, beta, dy, value, ...grads]);
+      expect(tf.memory().numTensors, `${label}: tensors leaked`).toBe(before);
+    }
   });
 });

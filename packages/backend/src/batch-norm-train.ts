@@ -1,4 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { BATCH_NORM_TRAIN, BATCH_NORM_TRAIN_GRAD } from './wasm/simd/batch-norm.js';
+import { kernelsFor } from './wasm/simd/state.js';
 
 /** What {@link batchNormTrain} returns. The caller owns (and disposes) all three tensors. */
 export interface BatchNormTrainResult {
@@ -12,8 +15,11 @@ export interface BatchNormTrainResult {
    * Not differentiable (a statistic).
    */
   variance: tf.Tensor1D;
-  /** How it was computed: TensorFlow's fused kernels (tfjs-node) or the composed custom-gradient op. */
-  implementation: 'tensorflow-fused' | 'composed';
+  /**
+   * How it was computed: TensorFlow's fused kernels (tfjs-node), our wasm SIMD kernels, or the
+   * composed custom-gradient op (elsewhere).
+   */
+  implementation: 'tensorflow-fused' | 'wasm-simd' | 'composed';
 }
 
 /**
@@ -26,7 +32,8 @@ export interface BatchNormTrainResult {
  * `dx = γ/√(σ² + eps) · (dy − Σdy/n − x̂·Σ(dy·x̂)/n)`, `dγ = Σ dy·x̂`, `dβ = Σ dy`.
  *
  * On the `tensorflow` backend (tfjs-node) it runs TensorFlow's own `FusedBatchNormV3` and
- * `FusedBatchNormGradV3` kernels; elsewhere a few tfjs ops inside `tf.customGrad`.
+ * `FusedBatchNormGradV3` kernels; on `wasm` our two SIMD kernels (two passes over the data each
+ * way); elsewhere a few tfjs ops inside `tf.customGrad`.
  *
  * @param x float32, rank ≥ 2, channels last; needs more than one value per channel.
  * @param gamma scale `[C]`.
@@ -52,6 +59,7 @@ export function batchNormTrain(x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Tensor
     throw new Error(`batchNormTrain: needs more than 1 value per channel in training mode, got x of shape [${x.shape}]`);
   }
   if (tf.getBackend() === 'tensorflow' && hasTensorflowBinding()) return fusedTensorflow(x, gamma, beta, eps, n);
+  if (tf.getBackend() === 'wasm' && wasmKernelsRun()) return wasmSimd(x, gamma, beta, eps);
   return composed(x, gamma, beta, eps, n);
 }
 
@@ -142,6 +150,31 @@ function composed(x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Tensor1D, eps: numb
   });
   const y = op(x, gamma, beta);
   return { y, ...takeStats(stash), implementation: 'composed' };
+}
+
+function wasmKernelsRun(): boolean {
+  return tf.getKernel(BATCH_NORM_TRAIN, 'wasm') != null && kernelsFor(tf.backend() as unknown as BackendWasm) != null;
+}
+
+function wasmSimd(x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Tensor1D, eps: number): BatchNormTrainResult {
+  const stash: Stash = {};
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [xIn, g, b] = args as tf.Tensor[];
+    const save = args[3] as tf.GradSaveFunc;
+    const [y, mean, variance, invstd] = tf.engine().runKernel(BATCH_NORM_TRAIN, { x: xIn, gamma: g, beta: b }, { eps }) as tf.Tensor[];
+    save([xIn, g, mean, invstd]);
+    stash.mean = tf.keep(mean);
+    stash.variance = tf.keep(variance);
+    return {
+      value: y,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [xs, gs, ms, is] = saved;
+        return tf.engine().runKernel(BATCH_NORM_TRAIN_GRAD, { dy, x: xs, gamma: gs, mean: ms, invstd: is }, {}) as tf.Tensor[];
+      },
+    };
+  });
+  const y = op(x, gamma, beta);
+  return { y, ...takeStats(stash), implementation: 'wasm-simd' };
 }
 
 /** The parts of tfjs-node's backend we use (not in its public types). */

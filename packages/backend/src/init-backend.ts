@@ -59,6 +59,10 @@ export async function initBackend(preference?: BackendPreference, options: InitB
       if (!ok) throw new Error(`tf.setBackend('${tfjsName}') returned false`);
       await tf.ready();
       if (tfjsName === 'tensorflow') installTensorflowReluGradient();
+      if (tfjsName === 'wasm') {
+        const { startSimdKernels } = await import('./wasm/setup-wasm.js');
+        await startSimdKernels(tf.backend() as never);
+      }
       const reason =
         requested === 'auto'
           ? skipped.length

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../init-backend.js';
 import { createRng } from '../rng.js';
+import { simdKernels } from './simd/state.js';
 
 type Pad = 'same' | 'valid' | number[][];
 
@@ -35,6 +36,10 @@ cases.push({ n: 1, h: 13, w: 13, ci: 3, co: 4, k: [5, 5], s: [2, 2], pad: 'same'
 cases.push({ n: 2, h: 6, w: 5, ci: 3, co: 2, k: [2, 2], s: [1, 1], pad: [[0, 0], [3, 2], [2, 3], [0, 0]] });
 cases.push({ n: 2, h: 10, w: 10, ci: 3, co: 2, k: [3, 3], s: [3, 3], pad: 'valid' });
 cases.push({ n: 4, h: 16, w: 16, ci: 16, co: 32, k: [3, 3], s: [2, 2], pad: [[0, 0], [1, 1], [1, 1], [0, 0]] });
+// Big enough for the SIMD filter gradient's helper thread (≥ 2M multiply-adds), odd channel
+// counts (vector and scalar tails), an odd batch split unevenly between the threads.
+cases.push({ n: 7, h: 16, w: 15, ci: 13, co: 22, k: [3, 3], s: [1, 1], pad: 'same' });
+cases.push({ n: 5, h: 17, w: 17, ci: 8, co: 16, k: [3, 3], s: [2, 2], pad: [[0, 0], [1, 1], [1, 1], [0, 0]] });
 
 function randomArray(size: number, seed: number): Float32Array {
   const rng = createRng(seed);
@@ -73,14 +78,23 @@ describe('wasm convolution gradient kernels match cpu', () => {
     await initBackend('wasm');
   });
 
-  it.each(cases.map((c) => [name(c), c] as const))('Conv2DBackpropFilter %s', (_, c) => {
+  const filterPaths = ['SIMD kernel', 'XNNPACK convolution'] as const;
+  it.each(filterPaths.flatMap((path) => cases.map((c) => [path, name(c), c] as const)))('Conv2DBackpropFilter (%s) %s', (path, _, c) => {
     const info = tf.backend_util.computeConv2DInfo([c.n, c.h, c.w, c.ci], [...c.k, c.ci, c.co], c.s, 1, c.pad as 'same');
     const dyShape = info.outShape;
     const x: [Float32Array, number[]] = [randomArray(c.n * c.h * c.w * c.ci, 1), [c.n, c.h, c.w, c.ci]];
     const dy: [Float32Array, number[]] = [randomArray(dyShape.reduce((a, b) => a * b, 1), 2), dyShape];
     const attrs = { strides: c.s, pad: c.pad, dataFormat: 'NHWC', filterShape: [...c.k, c.ci, c.co] };
     const want = run('cpu', 'Conv2DBackpropFilter', { x, dy }, attrs);
-    const got = run('wasm', 'Conv2DBackpropFilter', { x, dy }, attrs);
+    const simd = simdKernels.current;
+    expect(simd, 'the SIMD kernel runs here (Node, WebAssembly SIMD)').not.toBeNull();
+    if (path === 'XNNPACK convolution') simdKernels.current = null;
+    let got: ReturnType<typeof run>;
+    try {
+      got = run('wasm', 'Conv2DBackpropFilter', { x, dy }, attrs);
+    } finally {
+      simdKernels.current = simd;
+    }
     expect(got.shape, name(c)).toEqual(want.shape);
     expect(maxRelErr(got.values, want.values), name(c)).toBeLessThan(1e-5);
   });

@@ -4,6 +4,10 @@ import { conv2DBackpropInputConfig } from './conv2d-backprop-input.js';
 import { channelBroadcastKernels } from './channel-broadcast.js';
 import { maxPoolGradConfig } from './max-pool-grad.js';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
+import { batchNormTrainConfig, batchNormTrainGradConfig } from './simd/batch-norm.js';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { SimdKernels } from './simd/simd-kernels.js';
+import { backendMemory, simdKernels } from './simd/state.js';
 import { isNode, nodeImport, registerThreadedWasm } from './threaded-module.js';
 import { wasmState, type WasmState } from './wasm-state.js';
 
@@ -13,6 +17,8 @@ export const wasmTrainingKernels: tf.KernelConfig[] = [
   conv2DBackpropInputConfig,
   maxPoolGradConfig,
   unsortedSegmentSumConfig,
+  batchNormTrainConfig,
+  batchNormTrainGradConfig,
 ];
 
 export interface WasmOptions {
@@ -66,7 +72,7 @@ async function doSetup(options: WasmOptions): Promise<WasmState> {
   if (threads > 1 && isNode() && simd) {
     try {
       await registerThreadedWasm(threads, pkg as unknown as Parameters<typeof registerThreadedWasm>[1]);
-      const state: WasmState = { threads, simd: true, module: 'threaded-simd', note: '', actualThreads: () => pkg.getThreadsCount() };
+      const state: WasmState = { threads, simd: true, module: 'threaded-simd', note: '', simdKernels: 'no SIMD kernels yet (backend not started)', actualThreads: () => pkg.getThreadsCount() };
       wasmState.current = state;
       return state;
     } catch (error) {
@@ -79,7 +85,39 @@ async function doSetup(options: WasmOptions): Promise<WasmState> {
     pkg.setThreadsCount(threads);
   }
   if (isNode()) threads = 1;
-  const state: WasmState = { threads, simd, module: simd ? 'simd' : 'plain', note, actualThreads: () => pkg.getThreadsCount() };
+  const state: WasmState = { threads, simd, module: simd ? 'simd' : 'plain', note, simdKernels: 'no SIMD kernels yet (backend not started)', actualThreads: () => pkg.getThreadsCount() };
   wasmState.current = state;
   return state;
+}
+
+/**
+ * Starts our SIMD kernels (csrc/) on the running wasm backend's memory, with as many threads as
+ * XNNPACK when that memory is shared (Node, threaded module), else one. Skipped with
+ * `CNN_WASM_SIMD_KERNELS=0`. Records what runs in `wasmState` (shown by `backendInfo()`).
+ */
+export async function startSimdKernels(backend: BackendWasm): Promise<void> {
+  const state = wasmState.current;
+  const memory = backendMemory(backend);
+  let what: string;
+  if (isNode() && process.env.CNN_WASM_SIMD_KERNELS === '0') {
+    simdKernels.current = null;
+    what = 'SIMD kernels off (CNN_WASM_SIMD_KERNELS=0)';
+  } else if (memory == null) {
+    simdKernels.current = null;
+    what = "no SIMD kernels (the wasm module's memory is not reachable)";
+  } else if (simdKernels.current?.memory === memory) {
+    return;
+  } else {
+    const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+    try {
+      simdKernels.current = await SimdKernels.create(memory, shared ? (state?.threads ?? 1) : 1);
+      const threads = simdKernels.current?.threads ?? 0;
+      what = simdKernels.current == null ? 'no SIMD kernels (no WebAssembly SIMD)' : `SIMD kernels on ${threads} thread${threads === 1 ? '' : 's'}`;
+    } catch (error) {
+      // Slower, not broken: the fallbacks run.
+      simdKernels.current = null;
+      what = `no SIMD kernels (${error instanceof Error ? error.message : String(error)})`;
+    }
+  }
+  if (state) state.simdKernels = what;
 }

@@ -92,6 +92,9 @@ export async function registerThreadedWasm(threads: number, wasmPackage: WasmPac
   let module: EmscriptenModule;
   try {
     module = await factory({
+      // Our own memory object, so that our SIMD kernels (simd/) can import it too; the size
+      // limits are the module's own (16 MiB initial, 4 GiB maximum).
+      wasmMemory: new WebAssembly.Memory({ initial: 256, maximum: 65536, shared: true }),
       locateFile: (file: string) => (file.endsWith('.worker.js') ? workerFile : path.join(outDir, file)),
       mainScriptUrlOrBlob: factoryFile,
     });

@@ -8,6 +8,11 @@ export interface WasmState {
   module: 'threaded-simd' | 'simd' | 'plain';
   /** Why threads are not used, when they are not. */
   note: string;
+  /**
+   * Whether our SIMD kernels (filter gradient, training BatchNorm) run, on how many threads, or
+   * why not (then the filter gradient is an XNNPACK convolution and BatchNorm composed tfjs ops).
+   */
+  simdKernels: string;
   /** XNNPACK's own count once the backend runs (throws before). */
   actualThreads: () => number;
 }

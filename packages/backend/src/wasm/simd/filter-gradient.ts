@@ -1,0 +1,58 @@
+import type { TensorInfo } from '@tensorflow/tfjs-core';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { release } from '../kernel-call.js';
+import type { SimdKernels } from './simd-kernels.js';
+import { offsetOf } from './state.js';
+
+export interface FilterGradientProblem {
+  n: number;
+  h: number;
+  w: number;
+  ci: number;
+  oh: number;
+  ow: number;
+  co: number;
+  kh: number;
+  kw: number;
+  sh: number;
+  sw: number;
+  top: number;
+  left: number;
+}
+
+/** Below this many multiply-adds per thread, waking a helper costs more than it saves. */
+const MIN_MACS_PER_THREAD = 2_000_000;
+
+/**
+ * dW `[KH, KW, Ci, Co]` of NHWC float32 `x` and `dy` by csrc/filter-grad.c: each thread sums its
+ * slice of the batch into its own dW (no packing, no transposes), then the slices are added.
+ */
+export function simdFilterGradient(kernels: SimdKernels, backend: BackendWasm, x: TensorInfo, dy: TensorInfo, p: FilterGradientProblem): TensorInfo {
+  const size = p.kh * p.kw * p.ci * p.co;
+  const macs = p.n * p.oh * p.ow * size;
+  const threads = Math.max(1, Math.min(kernels.threads, p.n, Math.floor(macs / MIN_MACS_PER_THREAD)));
+  const out = backend.makeOutput([p.kh, p.kw, p.ci, p.co], 'float32');
+  const partials = threads > 1 ? backend.makeOutput([threads - 1, size], 'float32') : null;
+  // Views after allocating: allocation may grow (and detach) the heap.
+  (backend.typedArrayFromHeap(out) as Float32Array).fill(0);
+  if (partials) (backend.typedArrayFromHeap(partials) as Float32Array).fill(0);
+  const dims = [p.h, p.w, p.ci, p.oh, p.ow, p.co, p.kh, p.kw, p.sh, p.sw, p.top, p.left];
+  const xAt = offsetOf(backend, x);
+  const dyAt = offsetOf(backend, dy);
+  const share = (t: number): number => Math.round((p.n * t) / threads);
+  kernels.parallel('filter_grad', threads, (t) => [
+    xAt,
+    dyAt,
+    t === 0 ? offsetOf(backend, out) : offsetOf(backend, partials!) + 4 * (t - 1) * size,
+    share(t),
+    share(t + 1),
+    ...dims,
+  ]);
+  if (partials) {
+    const sum = backend.typedArrayFromHeap(out) as Float32Array;
+    const parts = backend.typedArrayFromHeap(partials) as Float32Array;
+    for (let t = 0; t < threads - 1; t++) for (let i = 0; i < size; i++) sum[i] += parts[t * size + i];
+    release(backend, partials);
+  }
+  return out;
+}

@@ -1,0 +1,50 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import * as tf from '@tensorflow/tfjs-core';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { describe, expect, it } from 'vitest';
+import { backendInfo } from '../../backend-info.js';
+import { initBackend } from '../../init-backend.js';
+import { startSimdKernels } from '../setup-wasm.js';
+import { sourceFiles, sourceSha256 } from './kernels-wasm.js';
+import { backendMemory, kernelsFor, simdKernels } from './state.js';
+
+describe('our WebAssembly SIMD kernels', () => {
+  it('were built from the committed C sources (after editing csrc/, run scripts/build-simd-kernels.sh)', () => {
+    const hash = createHash('sha256');
+    for (const file of sourceFiles) hash.update(readFileSync(new URL(`../../../${file}`, import.meta.url)));
+    expect(hash.digest('hex')).toBe(sourceSha256);
+  });
+
+  it("run inside the wasm backend's own memory, on as many threads as XNNPACK, and say so", async () => {
+    await initBackend('wasm', { wasmThreads: 2 });
+    const backend = tf.backend() as unknown as BackendWasm;
+    const kernels = kernelsFor(backend);
+    expect(kernels).not.toBeNull();
+    expect(kernels!.memory).toBe(backendMemory(backend));
+    expect(kernels!.threads).toBe(2);
+    expect(backendInfo().details).toMatch(/SIMD kernels on 2 threads/);
+  });
+
+  it('can be switched off with CNN_WASM_SIMD_KERNELS=0 (the fallbacks then run) and on again', async () => {
+    await initBackend('wasm', { wasmThreads: 2 });
+    const backend = tf.backend() as unknown as BackendWasm;
+    process.env.CNN_WASM_SIMD_KERNELS = '0';
+    try {
+      await startSimdKernels(backend);
+      expect(simdKernels.current).toBeNull();
+      expect(backendInfo().details).toMatch(/SIMD kernels off \(CNN_WASM_SIMD_KERNELS=0\)/);
+      const before = tf.memory().numTensors;
+      const x = tf.ones([2, 6, 6, 3]) as tf.Tensor4D;
+      const w = tf.ones([3, 3, 3, 4]);
+      const g = tf.grad((ww: tf.Tensor) => tf.sum(tf.conv2d(x, ww as tf.Tensor4D, 1, 'same')))(w);
+      expect(g.dataSync()[(1 * 3 + 1) * 12]).toBe(2 * 36); // centre tap: every input pixel once
+      tf.dispose([x, w, g]);
+      expect(tf.memory().numTensors).toBe(before);
+    } finally {
+      delete process.env.CNN_WASM_SIMD_KERNELS;
+    }
+    await startSimdKernels(backend);
+    expect(kernelsFor(backend)?.threads).toBe(2);
+  });
+});

@@ -1,0 +1,151 @@
+/**
+ * Our WebAssembly SIMD kernels (csrc/*.c), running inside tfjs-backend-wasm's own memory: they
+ * read and write tensors where tfjs keeps them (no copies), and in Node `threads − 1` helper
+ * workers run the same module on the same (shared) memory, each taking a slice of the work.
+ *
+ * The module comes in two variants (see scripts/build-simd-kernels.sh): for tfjs' threaded module
+ * (shared memory; the one @cnn/backend loads in Node) and for its single-threaded one (browsers,
+ * `wasmThreads: 1`, or a wasm backend the user started). Where neither fits, or WebAssembly SIMD
+ * is missing, or `CNN_WASM_SIMD_KERNELS=0`, the kernels that use these fall back to tfjs/XNNPACK.
+ */
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { isNode, nodeImport } from '../threaded-module.js';
+import { privateMemoryWasm, sharedMemoryWasm } from './kernels-wasm.js';
+
+/** The module's exports: pointers and counts in, results written through pointers. */
+export interface KernelExports {
+  filter_grad(x: number, dy: number, dw: number, n0: number, n1: number, ...dims: number[]): void;
+  bn_moments(x: number, c: number, r0: number, r1: number, shift: number, out: number): void;
+  bn_grad_sums(dy: number, x: number, c: number, r0: number, r1: number, mean: number, invstd: number, out: number): void;
+  channel_affine(x: number, y: number, c: number, r0: number, r1: number, a: number, b: number): void;
+  channel_affine2(dy: number, x: number, dx: number, c: number, r0: number, r1: number, a: number, b: number, d: number): void;
+}
+export type KernelName = keyof KernelExports;
+
+/** Control block of one helper worker (Int32 slots). */
+const SEQ = 0; // bumped by the main thread for each job
+const DONE = 1; // set by the worker to the job's SEQ when finished
+const STATUS = 2; // 0 ok, 1 failed
+const FUNCTION = 3; // index into KERNEL_NAMES
+const ARGS = 4;
+const MAX_ARGS = 17;
+const CONTROL_SLOTS = ARGS + MAX_ARGS + 1;
+const WORKER_TIMEOUT_MS = 120_000;
+const KERNEL_NAMES: KernelName[] = ['filter_grad', 'bn_moments', 'bn_grad_sums', 'channel_affine', 'channel_affine2'];
+
+// A dynamic import, not require: Node may run an eval'd worker as CommonJS or as an ES module.
+const workerSource = `
+import('node:worker_threads').then(({ workerData, parentPort }) => {
+  const { module, memory, control, names } = workerData;
+  const c = new Int32Array(control);
+  const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
+  const fns = names.map((name) => exports[name]);
+  parentPort.postMessage('ready');
+  let seen = 0;
+  for (;;) {
+    Atomics.wait(c, ${SEQ}, seen);
+    seen = Atomics.load(c, ${SEQ});
+    try {
+      const count = Atomics.load(c, ${CONTROL_SLOTS - 1});
+      const args = [];
+      for (let i = 0; i < count; i++) args.push(Atomics.load(c, ${ARGS} + i));
+      fns[Atomics.load(c, ${FUNCTION})](...args);
+      Atomics.store(c, ${STATUS}, 0);
+    } catch (error) {
+      Atomics.store(c, ${STATUS}, 1);
+    }
+    Atomics.store(c, ${DONE}, seen);
+    Atomics.notify(c, ${DONE});
+  }
+});
+`;
+
+interface Helper {
+  control: Int32Array;
+  seq: number;
+}
+
+export class SimdKernels {
+  private constructor(
+    readonly memory: WebAssembly.Memory,
+    readonly exports: KernelExports,
+    private readonly helpers: Helper[],
+  ) {}
+
+  /** Threads the kernels run on (the calling thread included). */
+  get threads(): number {
+    return 1 + this.helpers.length;
+  }
+
+  /** Instantiates the module on `memory` with `threads − 1` helper workers (Node only). */
+  static async create(memory: WebAssembly.Memory, threads: number): Promise<SimdKernels | null> {
+    const module = await compileFor(memory);
+    if (module == null) return null;
+    const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
+    const helpers: Helper[] = [];
+    if (threads > 1 && isNode() && memory.buffer instanceof SharedArrayBuffer) {
+      const { Worker } = await nodeImport<typeof import('node:worker_threads')>('node:worker_threads');
+      for (let i = 1; i < threads; i++) {
+        const control = new SharedArrayBuffer(4 * CONTROL_SLOTS);
+        const worker = new Worker(workerSource, { eval: true, workerData: { module, memory, control, names: KERNEL_NAMES } });
+        await new Promise<void>((resolve, reject) => {
+          worker.once('message', () => resolve());
+          worker.once('error', reject);
+          worker.once('exit', (code) => reject(new Error(`a wasm kernel worker exited with code ${code}`)));
+        });
+        worker.removeAllListeners();
+        worker.unref(); // never keeps Node alive
+        process.once('exit', () => void worker.terminate());
+        helpers.push({ control: new Int32Array(control), seq: 0 });
+      }
+    }
+    return new SimdKernels(memory, exports, helpers);
+  }
+
+  /**
+   * Runs `name` on `parts` slices of the work at once (slice 0 on this thread, the others on the
+   * helpers), with the arguments `args(part)` gives each; returns when all are done.
+   */
+  parallel(name: KernelName, parts: number, args: (part: number) => number[]): void {
+    const n = Math.max(1, Math.min(parts, this.threads));
+    const fn = KERNEL_NAMES.indexOf(name);
+    for (let t = 1; t < n; t++) {
+      const helper = this.helpers[t - 1];
+      const a = args(t);
+      if (a.length > MAX_ARGS) throw new Error(`@cnn/backend: ${name} takes at most ${MAX_ARGS} arguments`);
+      for (let i = 0; i < a.length; i++) Atomics.store(helper.control, ARGS + i, a[i]);
+      Atomics.store(helper.control, CONTROL_SLOTS - 1, a.length);
+      Atomics.store(helper.control, FUNCTION, fn);
+      helper.seq++;
+      Atomics.store(helper.control, SEQ, helper.seq);
+      Atomics.notify(helper.control, SEQ);
+    }
+    (this.exports[name] as (...a: number[]) => void)(...args(0));
+    for (let t = 1; t < n; t++) {
+      const helper = this.helpers[t - 1];
+      for (;;) {
+        const done = Atomics.load(helper.control, DONE);
+        if (done === helper.seq) break;
+        if (Atomics.wait(helper.control, DONE, done, WORKER_TIMEOUT_MS) === 'timed-out') {
+          throw new Error(`@cnn/backend: a wasm kernel worker did not finish ${name} within 120 s`);
+        }
+      }
+      if (Atomics.load(helper.control, STATUS) !== 0) throw new Error(`@cnn/backend: the wasm kernel ${name} failed in a worker`);
+    }
+  }
+}
+
+/** Compiles the variant that can import `memory` (null without WebAssembly SIMD). */
+async function compileFor(memory: WebAssembly.Memory): Promise<WebAssembly.Module | null> {
+  const bytes = decodeBase64(memory.buffer instanceof ArrayBuffer ? privateMemoryWasm : sharedMemoryWasm);
+  if (!WebAssembly.validate(bytes)) return null;
+  return WebAssembly.compile(bytes);
+}
+
+function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
+  if (typeof Buffer !== 'undefined') return new Uint8Array(Buffer.from(text, 'base64'));
+  const raw = atob(text);
+  const bytes = new Uint8Array(raw.length);
+  for (let i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i);
+  return bytes;
+}
