@@ -4,7 +4,7 @@
  *
  *   node dist/main.js [--quick] [--models resnet20,resnet18] [--backends tensorflow,wasm,cpu]
  *                     [--tasks train,infer,pgd10] [--reps N] [--warmup N] [--no-torch]
- *                     [--ablations [relu,fold,ref,threads]] [--torch-channels-last] [--impl cnn|ref] [--out FILE]
+ *                     [--ablations [relu,fold,ref,threads,simd]] [--torch-channels-last] [--impl cnn|ref] [--out FILE]
  *
  * Protocol: every contender (a worker process per backend, one for PyTorch) is set up and warmed
  * up, then the orchestrator asks each in turn for one run, rotating who goes first, `reps` times.
@@ -30,7 +30,7 @@ const PYTHON = '/usr/bin/python3';
 // here); given to every contender alike.
 const MALLOC_ENV = { MALLOC_MMAP_THRESHOLD_: '33554432', MALLOC_TRIM_THRESHOLD_: '17179869184', MALLOC_TOP_PAD_: '268435456' };
 
-const ABLATIONS = ['relu', 'fold', 'ref', 'threads'] as const;
+const ABLATIONS = ['relu', 'fold', 'ref', 'threads', 'simd'] as const;
 type Ablation = (typeof ABLATIONS)[number];
 
 interface Args {
@@ -407,15 +407,21 @@ export async function orchestrate(argv: string[]): Promise<void> {
 
   const workers = new Map<string, Worker>();
   const ourPids = new Set<number>([process.pid]);
-  /** One process per backend (key 'wasm@1' = wasm with 1 XNNPACK thread, for the thread ablation). */
+  /**
+   * One process per backend (key 'wasm@1' = wasm with 1 XNNPACK thread, for the thread ablation;
+   * 'wasm!nosimd' = wasm without @cnn/backend's SIMD kernels, for the simd ablation).
+   */
   const workerFor = (key: string): Worker => {
     let w = workers.get(key);
     if (!w) {
-      const [backend, threads] = key.split('@');
+      const [name, threads] = key.split('@');
+      const [backend, variant] = name.split('!');
       const env: Record<string, string> = {
         TF_CPP_MIN_LOG_LEVEL: '3',
         TF_NUM_INTRAOP_THREADS: String(args.threads),
         CNN_WASM_THREADS: threads ?? String(args.wasmThreads ?? args.threads),
+        ...(variant === 'nosimd' ? { CNN_WASM_SIMD_KERNELS: '0' } : {}),
+        ...(variant === 'noconv' ? { CNN_WASM_SIMD_CONV: '0' } : {}),
       };
       w =
         backend === 'torch'
@@ -453,6 +459,9 @@ export async function orchestrate(argv: string[]): Promise<void> {
           // @cnn/models' eval-mode BN folded into the conv (default) against BN as x·scale + shift.
           if (ab.has('fold') && impl === 'cnn' && task !== 'train') add(`${backend} @cnn/models BN unfolded`, { impl: 'cnn', foldBatchNorm: false });
           if (ab.has('threads') && backend === 'wasm' && impl === 'cnn' && args.threads > 1) add('wasm 1 thread @cnn/models', { impl: 'cnn' }, 'wasm@1');
+          // @cnn/backend's own SIMD kernels (conv, filter gradient, BatchNorm) against tfjs/XNNPACK alone.
+          if (ab.has('simd') && backend === 'wasm' && impl === 'cnn') add('wasm @cnn/models, no SIMD kernels', { impl: 'cnn' }, 'wasm!nosimd');
+          if (ab.has('simd') && backend === 'wasm' && impl === 'cnn') add('wasm @cnn/models, XNNPACK conv', { impl: 'cnn' }, 'wasm!noconv');
           if (ab.has('ref')) {
             if (task === 'train') {
               add(`${backend} ref bn=moments`, { impl: 'ref', bn: 'moments' });

@@ -72,13 +72,14 @@ function maxRelErr(a: Float32Array, b: Float32Array): number {
   return diff / Math.max(scale, 1e-12);
 }
 
-describe('wasm convolution gradient kernels match cpu', () => {
+const filterPaths = ['SIMD kernel', 'XNNPACK convolution'] as const;
+
+describe('wasm convolution kernels (forward and gradients) match cpu', () => {
   beforeAll(async () => {
     await initBackend('cpu');
     await initBackend('wasm');
   });
 
-  const filterPaths = ['SIMD kernel', 'XNNPACK convolution'] as const;
   it.each(filterPaths.flatMap((path) => cases.map((c) => [path, name(c), c] as const)))('Conv2DBackpropFilter (%s) %s', (path, _, c) => {
     const info = tf.backend_util.computeConv2DInfo([c.n, c.h, c.w, c.ci], [...c.k, c.ci, c.co], c.s, 1, c.pad as 'same');
     const dyShape = info.outShape;
@@ -99,14 +100,47 @@ describe('wasm convolution gradient kernels match cpu', () => {
     expect(maxRelErr(got.values, want.values), name(c)).toBeLessThan(1e-5);
   });
 
-  it.each(cases.map((c) => [name(c), c] as const))('Conv2DBackpropInput %s', (_, c) => {
+  it.each(filterPaths.flatMap((path) => cases.map((c) => [path, name(c), c] as const)))('Conv2D forward (%s) %s', (path, _, c) => {
+    const x: [Float32Array, number[]] = [randomArray(c.n * c.h * c.w * c.ci, 5), [c.n, c.h, c.w, c.ci]];
+    const filter: [Float32Array, number[]] = [randomArray(c.k[0] * c.k[1] * c.ci * c.co, 6), [...c.k, c.ci, c.co]];
+    const attrs = { strides: c.s, pad: c.pad, dataFormat: 'NHWC', dilations: [1, 1] };
+    const want = run('cpu', 'Conv2D', { x, filter }, attrs);
+    const simd = simdKernels.current;
+    if (path === 'XNNPACK convolution') simdKernels.current = null;
+    let got: ReturnType<typeof run>;
+    try {
+      got = run('wasm', 'Conv2D', { x, filter }, attrs);
+    } finally {
+      simdKernels.current = simd;
+    }
+    expect(got.shape, name(c)).toEqual(want.shape);
+    expect(maxRelErr(got.values, want.values), name(c)).toBeLessThan(1e-5);
+  });
+
+  it('Conv2D with dilation 2 (not ours: tfjs-backend-wasm computes it) matches cpu', () => {
+    const x: [Float32Array, number[]] = [randomArray(2 * 9 * 9 * 3, 7), [2, 9, 9, 3]];
+    const filter: [Float32Array, number[]] = [randomArray(3 * 3 * 3 * 4, 8), [3, 3, 3, 4]];
+    const attrs = { strides: [1, 1], pad: 'same', dataFormat: 'NHWC', dilations: [2, 2] };
+    const want = run('cpu', 'Conv2D', { x, filter }, attrs);
+    const got = run('wasm', 'Conv2D', { x, filter }, attrs);
+    expect(maxRelErr(got.values, want.values)).toBeLessThan(1e-5);
+  });
+
+  it.each(filterPaths.flatMap((path) => cases.map((c) => [path, name(c), c] as const)))('Conv2DBackpropInput (%s convolution inside) %s', (path, _, c) => {
     const info = tf.backend_util.computeConv2DInfo([c.n, c.h, c.w, c.ci], [...c.k, c.ci, c.co], c.s, 1, c.pad as 'same');
     const dyShape = info.outShape;
     const dy: [Float32Array, number[]] = [randomArray(dyShape.reduce((a, b) => a * b, 1), 3), dyShape];
     const filter: [Float32Array, number[]] = [randomArray(c.k[0] * c.k[1] * c.ci * c.co, 4), [...c.k, c.ci, c.co]];
     const attrs = { strides: c.s, pad: c.pad, dataFormat: 'NHWC', inputShape: [c.n, c.h, c.w, c.ci] };
     const want = run('cpu', 'Conv2DBackpropInput', { dy, filter }, attrs);
-    const got = run('wasm', 'Conv2DBackpropInput', { dy, filter }, attrs);
+    const simd = simdKernels.current;
+    if (path === 'XNNPACK convolution') simdKernels.current = null;
+    let got: ReturnType<typeof run>;
+    try {
+      got = run('wasm', 'Conv2DBackpropInput', { dy, filter }, attrs);
+    } finally {
+      simdKernels.current = simd;
+    }
     expect(got.shape, name(c)).toEqual(want.shape);
     expect(maxRelErr(got.values, want.values), name(c)).toBeLessThan(1e-5);
   });

@@ -5,6 +5,7 @@ import { channelBroadcastKernels } from './channel-broadcast.js';
 import { maxPoolGradConfig } from './max-pool-grad.js';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
 import { batchNormTrainConfig, batchNormTrainGradConfig } from './simd/batch-norm.js';
+import { conv2dWithSimd } from './simd/conv2d.js';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { SimdKernels } from './simd/simd-kernels.js';
 import { backendMemory, simdKernels } from './simd/state.js';
@@ -30,6 +31,9 @@ export interface WasmOptions {
 }
 
 let setup: Promise<WasmState> | null = null;
+
+/** Marks kernel configs we made by wrapping tfjs' own (so a second setup does not wrap twice). */
+const OURS = Symbol('@cnn/backend kernel');
 
 /** `options.threads`, else env `CNN_WASM_THREADS`, else the logical CPU count (≤ 8). */
 async function chooseThreads(options: WasmOptions): Promise<number> {
@@ -62,7 +66,11 @@ export function setupWasm(options: WasmOptions = {}): Promise<WasmState> {
 async function doSetup(options: WasmOptions): Promise<WasmState> {
   const wasmPackage = await import('@tensorflow/tfjs-backend-wasm');
   const pkg = ('BackendWasm' in wasmPackage ? wasmPackage : (wasmPackage as { default: typeof wasmPackage }).default) as typeof wasmPackage;
-  for (const config of [...wasmTrainingKernels, ...channelBroadcastKernels()]) {
+  // tfjs' own Conv2D stays the fallback of ours (its setupFunc still runs when the backend starts).
+  const stockConv2D = tf.getKernel('Conv2D', 'wasm');
+  if (stockConv2D == null) throw new Error("tfjs-backend-wasm registered no 'Conv2D' kernel");
+  const conv2d = OURS in stockConv2D ? stockConv2D : { ...conv2dWithSimd(stockConv2D), [OURS]: true };
+  for (const config of [...wasmTrainingKernels, ...channelBroadcastKernels(), conv2d]) {
     if (tf.getKernel(config.kernelName, 'wasm') != null) tf.unregisterKernel(config.kernelName, 'wasm');
     tf.registerKernel(config);
   }

@@ -15,6 +15,7 @@ import { privateMemoryWasm, sharedMemoryWasm } from './kernels-wasm.js';
 /** The module's exports: pointers and counts in, results written through pointers. */
 export interface KernelExports {
   filter_grad(x: number, dy: number, dw: number, n0: number, n1: number, ...dims: number[]): void;
+  conv2d(x: number, w: number, y: number, r0: number, r1: number, ...dims: number[]): void;
   bn_moments(x: number, c: number, r0: number, r1: number, shift: number, out: number): void;
   bn_grad_sums(dy: number, x: number, c: number, r0: number, r1: number, mean: number, invstd: number, out: number): void;
   channel_affine(x: number, y: number, c: number, r0: number, r1: number, a: number, b: number): void;
@@ -28,10 +29,10 @@ const DONE = 1; // set by the worker to the job's SEQ when finished
 const STATUS = 2; // 0 ok, 1 failed
 const FUNCTION = 3; // index into KERNEL_NAMES
 const ARGS = 4;
-const MAX_ARGS = 17;
+const MAX_ARGS = 18;
 const CONTROL_SLOTS = ARGS + MAX_ARGS + 1;
 const WORKER_TIMEOUT_MS = 120_000;
-const KERNEL_NAMES: KernelName[] = ['filter_grad', 'bn_moments', 'bn_grad_sums', 'channel_affine', 'channel_affine2'];
+const KERNEL_NAMES: KernelName[] = ['filter_grad', 'conv2d', 'bn_moments', 'bn_grad_sums', 'channel_affine', 'channel_affine2'];
 
 // A dynamic import, not require: Node may run an eval'd worker as CommonJS or as an ES module.
 const workerSource = `
