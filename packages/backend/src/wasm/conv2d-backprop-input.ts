@@ -8,10 +8,15 @@ import {
 } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { callKernel, release } from './kernel-call.js';
+import { kernelsFor, offsetOf } from './simd/state.js';
+
+/** Below this many multiply-adds per thread, waking a helper costs more than it saves. */
+const MIN_MACS_PER_THREAD = 1_000_000;
 
 /**
- * A fast `Conv2DBackpropInput` for wasm (the stock one is a plain loop, 2–5 GFLOP/s): the input
- * gradient is a stride-1 convolution, through the XNNPACK `Conv2D` kernel, of dy with the filter
+ * A fast `Conv2DBackpropInput` for wasm (the stock one is a plain loop, 2–5 GFLOP/s). Normally our
+ * SIMD transposed convolution (csrc/conv2d-transpose.c: any stride, nothing spread or flipped).
+ * Where that cannot run: a stride-1 convolution, through the `Conv2D` kernel, of dy with the filter
  * flipped in space and transposed to `[KH, KW, Co, Ci]`:
  *
  * dx[n, h, w, ci] = Σ dy[n, oh, ow, co] · W[kh, kw, ci, co] over h = oh·s + kh − top
@@ -46,6 +51,23 @@ function conv2DBackpropInput(args: {
   const co = info.outChannels;
   if (dy.shape[0] !== n || dy.shape[1] !== oh || dy.shape[2] !== ow || dy.shape[3] !== co) {
     throw new Error(`wasm Conv2DBackpropInput: dy has shape [${dy.shape}], expected [${[n, oh, ow, co]}]`);
+  }
+  const kernels = kernelsFor(backend);
+  if (kernels != null && dy.dtype === 'float32' && filter.dtype === 'float32') {
+    const ci = inputShape[3];
+    const wt = callKernel(backend, 'Transpose', { x: filter }, { perm: [0, 1, 3, 2] }); // [KH, KW, Co, Ci]
+    const dx = backend.makeOutput([n, h, w, ci], 'float32');
+    const zeros = backend.makeOutput([co], 'float32'); // read for taps that miss dy
+    (backend.typedArrayFromHeap(zeros) as Float32Array).fill(0);
+    const rows = n * h;
+    const macs = (n * oh * ow * kh * kw * ci * co);
+    const threads = Math.max(1, Math.min(kernels.threads, rows, Math.floor(macs / MIN_MACS_PER_THREAD)));
+    const r = (t: number) => Math.round((rows * t) / threads);
+    const at = [offsetOf(backend, dy), offsetOf(backend, wt), offsetOf(backend, dx)];
+    const dims = [h, w, ci, oh, ow, co, kh, kw, sh, sw, info.padInfo.top, info.padInfo.left, offsetOf(backend, zeros)];
+    if (rows > 0 && w > 0 && ci > 0) kernels.parallel('conv2d_transpose', threads, (t) => [...at, r(t), r(t + 1), ...dims]);
+    release(backend, wt, zeros);
+    return dx;
   }
   const hz = (oh - 1) * sh + 1;
   const wz = (ow - 1) * sw + 1;
