@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ensureGradients } from './gradients.js';
-import { installTensorflowReluGradient } from './tensorflow/relu-grad.js';
+import { installReluGradient } from './relu-grad.js';
 import { BACKEND_ORDER, INSTALL_HINT, firstLine, isBackendPreference, loadBackend } from './backend-loader.js';
 
 import type { BackendName, BackendPreference } from './backend-loader.js';
@@ -58,7 +58,7 @@ export async function initBackend(preference?: BackendPreference, options: InitB
       const ok = await tf.setBackend(tfjsName);
       if (!ok) throw new Error(`tf.setBackend('${tfjsName}') returned false`);
       await tf.ready();
-      if (tfjsName === 'tensorflow') installTensorflowReluGradient();
+      if (tfjsName === 'tensorflow' || tfjsName === 'wasm') installReluGradient();
       if (tfjsName === 'wasm') {
         const { startSimdKernels } = await import('./wasm/setup-wasm.js');
         await startSimdKernels(tf.backend() as never);

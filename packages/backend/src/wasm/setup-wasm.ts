@@ -6,6 +6,7 @@ import { maxPoolGradConfig } from './max-pool-grad.js';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
 import { batchNormTrainConfig, batchNormTrainGradConfig } from './simd/batch-norm.js';
 import { conv2dWithSimd } from './simd/conv2d.js';
+import { reluGradConfig } from './simd/relu-grad.js';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { SimdKernels } from './simd/simd-kernels.js';
 import { backendMemory, simdKernels } from './simd/state.js';
@@ -20,6 +21,7 @@ export const wasmTrainingKernels: tf.KernelConfig[] = [
   unsortedSegmentSumConfig,
   batchNormTrainConfig,
   batchNormTrainGradConfig,
+  reluGradConfig,
 ];
 
 export interface WasmOptions {

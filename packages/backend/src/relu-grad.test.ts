@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { initBackend } from '../init-backend.js';
+import { initBackend } from './init-backend.js';
 import { reluBackward } from './relu-grad.js';
+import { simdKernels } from './wasm/simd/state.js';
 
 // Values on both sides of 0, exact zeros included (ReLU's gradient at 0 is 0 in tfjs and in TF).
 const X = Float32Array.from({ length: 2 * 4 * 4 * 3 }, (_, i) => (i % 7 === 0 ? 0 : Math.sin(i * 1.3) * 3));
@@ -47,5 +48,36 @@ describe('Relu gradient on tensorflow (TF ReluGrad kernel)', () => {
     const onCpu = await tf.profile(() => reluBackward(tf.tensor1d([1]), tf.tensor1d([1])));
     expect(onCpu.kernels.map((k) => k.name)).toContain('Step');
     tf.dispose(onCpu.result as tf.Tensor);
+  });
+});
+
+describe('Relu gradient on wasm (our SIMD kernel)', () => {
+  it('equals the cpu gradient in one CnnReluGrad kernel, and tfjs formula without the kernels', async () => {
+    await initBackend('cpu');
+    const reference = gradient();
+    await initBackend('wasm');
+    expect(gradient()).toEqual(reference);
+    // Large enough for both threads, odd length (a scalar tail).
+    const n = 300_001;
+    const xs = Float32Array.from({ length: n }, (_, i) => (i % 5 === 0 ? 0 : Math.sin(i * 0.77)));
+    const dys = Float32Array.from({ length: n }, (_, i) => Math.cos(i * 0.31));
+    const x = tf.tensor1d(xs);
+    const dy = tf.tensor1d(dys);
+    const prof = await tf.profile(() => reluBackward(dy, x));
+    expect(prof.kernels.map((k) => k.name)).toEqual(['CnnReluGrad']);
+    const got = (prof.result as tf.Tensor).dataSync();
+    for (let i = 0; i < n; i++) if (got[i] !== (xs[i] > 0 ? dys[i] : 0)) throw new Error(`element ${i}: ${got[i]}`);
+    tf.dispose(prof.result as tf.Tensor);
+    const kernels = simdKernels.current;
+    simdKernels.current = null;
+    try {
+      expect(gradient()).toEqual(reference);
+      const stock = await tf.profile(() => reluBackward(dy, x));
+      expect(stock.kernels.map((k) => k.name)).toContain('Step');
+      tf.dispose(stock.result as tf.Tensor);
+    } finally {
+      simdKernels.current = kernels;
+    }
+    tf.dispose([x, dy]);
   });
 });

@@ -1,4 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { RELU_GRAD } from './wasm/simd/relu-grad.js';
+import { kernelsFor } from './wasm/simd/state.js';
 
 /** The parts of tfjs-node's backend this file calls (duck-typed: tfjs-node is an optional peer). */
 interface TensorflowBackend {
@@ -14,7 +17,7 @@ function tensorflowBackend(): TensorflowBackend | null {
 
 /**
  * dL/dx of `relu(x)` given dL/dy. On `tensorflow` it is TensorFlow's single `ReluGrad` kernel;
- * elsewhere tfjs' own formula `dy · step(x)`. Why: tfjs-node runs `Step` as six full-size ops, so
+ * on `wasm` our SIMD kernel (when it runs); elsewhere tfjs' own formula `dy · step(x)`. Why: tfjs-node runs `Step` as six full-size ops, so
  * every ReLU in a backward pass cost seven kernels — measured ≈ 25% of a ResNet-20 training step
  * (benchmarks/, BENCHMARKS.md: training +48–58%, PGD +59–63% single-threaded with this kernel).
  */
@@ -24,16 +27,19 @@ export function reluBackward(dy: tf.Tensor, x: tf.Tensor): tf.Tensor {
     const attrs = [{ name: 'T', type: be.binding.TF_ATTR_TYPE, value: be.binding.TF_FLOAT }];
     return be.executeSingleOutput('ReluGrad', attrs, [dy.dtype === 'float32' ? dy : tf.cast(dy, 'float32'), x]);
   }
+  if (x.dtype === 'float32' && dy.dtype === 'float32' && tf.getBackend() === 'wasm' && tf.getKernel(RELU_GRAD, 'wasm') != null) {
+    if (kernelsFor(tf.backend() as unknown as BackendWasm) != null) return tf.engine().runKernel(RELU_GRAD, { dy, x }, {}) as tf.Tensor;
+  }
   return tf.mul(dy, tf.cast(tf.step(x), 'float32'));
 }
 
 /**
  * Registers {@link reluBackward} as the gradient of the `Relu` kernel, replacing tfjs-core's (same
  * values; the backend is checked at each call, so switching backends later stays correct). Called
- * by `initBackend` when it starts `tensorflow`, after tfjs-node (which brings tfjs' own gradients)
- * has loaded.
+ * by `initBackend` when it starts `tensorflow` (after tfjs-node, which brings tfjs' own gradients,
+ * has loaded) or `wasm`.
  */
-export function installTensorflowReluGradient(): void {
+export function installReluGradient(): void {
   if (tf.getGradient('Relu') != null) tf.unregisterGradient('Relu');
   tf.registerGradient({
     kernelName: 'Relu',
