@@ -8,10 +8,11 @@ import * as tf from '@tensorflow/tfjs-core';
  */
 
 /**
- * `nn.Conv2d(stride, padding)` on NHWC: symmetric zero padding of `padding` pixels, then a 'valid'
- * convolution (tfjs-node's backward kernels have no explicit padding; TF's 'same' would pad a
- * stride-2 convolution asymmetrically) — except stride 1 with an odd square kernel and padding
- * (k−1)/2, where TF's 'same' pads exactly that on every side and is used directly.
+ * `nn.Conv2d(stride, padding)` on NHWC: symmetric zero padding of `padding` pixels, given to the
+ * convolution as explicit padding — on `tensorflow` (tfjs-node's backward kernels take no explicit
+ * padding) as a Pad op then a 'valid' convolution; TF's 'same' would pad a stride-2 convolution
+ * asymmetrically — except stride 1 with an odd square kernel and padding (k−1)/2, where TF's
+ * 'same' pads exactly that on every side and is used directly.
  * `filter` is `[kh, kw, in, out]`; `bias` `[out]` or undefined. Disposes intermediates.
  */
 export function conv2d(
@@ -29,16 +30,20 @@ export function conv2d(
       const y = tf.conv2d(x, filter, 1, 'same');
       return bias ? tf.add(y, bias) : y;
     }
-    const padded =
-      padding > 0
-        ? tf.pad(x, [
-            [0, 0],
-            [padding, padding],
-            [padding, padding],
-            [0, 0],
-          ])
-        : x;
-    const y = tf.conv2d(padded, filter, stride, 'valid');
+    const pads: [number, number][] = [
+      [0, 0],
+      [padding, padding],
+      [padding, padding],
+      [0, 0],
+    ];
+    // Explicit padding inside the convolution where every kernel takes it (all but tfjs-node's
+    // input gradient): no Pad op, and no Slice in the backward pass (≈ 4% of a wasm ResNet-20 step).
+    const y =
+      padding === 0
+        ? tf.conv2d(x, filter, stride, 'valid')
+        : tf.getBackend() === 'tensorflow'
+          ? tf.conv2d(tf.pad(x, pads), filter, stride, 'valid')
+          : tf.conv2d(x, filter, stride, pads);
     return bias ? tf.add(y, bias) : y;
   });
 }

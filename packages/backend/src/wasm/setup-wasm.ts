@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input.js';
 import { channelBroadcastKernels } from './channel-broadcast.js';
+import { identityConfig } from './identity.js';
 import { maxPoolGradConfig } from './max-pool-grad.js';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
 import { batchNormTrainConfig, batchNormTrainGradConfig } from './simd/batch-norm.js';
@@ -22,6 +23,7 @@ export const wasmTrainingKernels: tf.KernelConfig[] = [
   batchNormTrainConfig,
   batchNormTrainGradConfig,
   reluGradConfig,
+  identityConfig,
 ];
 
 export interface WasmOptions {
