@@ -30,7 +30,7 @@ export function conv2d(
       const y = tf.conv2d(x, filter, 1, 'same');
       return bias ? tf.add(y, bias) : y;
     }
-    const pads: [number, number][] = [
+    const pads: tf.backend_util.ExplicitPadding = [
       [0, 0],
       [padding, padding],
       [padding, padding],
