@@ -40,6 +40,13 @@ cases.push({ n: 4, h: 16, w: 16, ci: 16, co: 32, k: [3, 3], s: [2, 2], pad: [[0,
 // counts (vector and scalar tails), an odd batch split unevenly between the threads.
 cases.push({ n: 7, h: 16, w: 15, ci: 13, co: 22, k: [3, 3], s: [1, 1], pad: 'same' });
 cases.push({ n: 5, h: 17, w: 17, ci: 8, co: 16, k: [3, 3], s: [2, 2], pad: [[0, 0], [1, 1], [1, 1], [0, 0]] });
+// Winograd F(2×2, 3×3) shapes (3×3, stride 1, channels multiples of 8): odd sizes (partial tiles),
+// 'valid', asymmetric explicit padding, enough work for the helper thread.
+// (≥ 64 output tiles each: fewer stay with the direct kernel.)
+cases.push({ n: 8, h: 7, w: 9, ci: 8, co: 16, k: [3, 3], s: [1, 1], pad: 'same' });
+cases.push({ n: 6, h: 8, w: 10, ci: 16, co: 8, k: [3, 3], s: [1, 1], pad: 'valid' });
+cases.push({ n: 6, h: 8, w: 7, ci: 8, co: 8, k: [3, 3], s: [1, 1], pad: [[0, 0], [2, 0], [0, 1], [0, 0]] });
+cases.push({ n: 16, h: 16, w: 16, ci: 16, co: 24, k: [3, 3], s: [1, 1], pad: 'same' });
 
 function randomArray(size: number, seed: number): Float32Array {
   const rng = createRng(seed);

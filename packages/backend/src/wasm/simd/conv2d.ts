@@ -7,17 +7,98 @@ import {
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { release } from '../kernel-call.js';
+import type { SimdKernels } from './simd-kernels.js';
 import { kernelsFor, offsetOf } from './state.js';
 
 /** Below this many multiply-adds per thread, waking a helper costs more than it saves. */
 const MIN_MACS_PER_THREAD = 1_000_000;
+/** Tiles per cache block in csrc/winograd.c (its BLOCK). */
+const WINOGRAD_BLOCK = 32;
+
+export interface ConvProblem {
+  n: number;
+  h: number;
+  w: number;
+  ci: number;
+  oh: number;
+  ow: number;
+  co: number;
+  kh: number;
+  kw: number;
+  sh: number;
+  sw: number;
+  top: number;
+  left: number;
+}
+
+function isNode(): boolean {
+  return typeof process !== 'undefined' && typeof process.versions?.node === 'string';
+}
+
+/**
+ * Whether csrc/winograd.c computes this convolution: 3×3, stride 1, channels in whole vectors, and
+ * enough 2×2 output tiles to pay for transforming the filter (16·Ci·Co values per call) — small
+ * maps with many channels (ResNet's last stage at batch 1) stay with the direct kernel.
+ */
+export function winogradFits(p: ConvProblem): boolean {
+  if (isNode() && process.env.CNN_WASM_WINOGRAD === '0') return false;
+  const tiles = p.n * Math.ceil(p.oh / 2) * Math.ceil(p.ow / 2);
+  return p.kh === 3 && p.kw === 3 && p.sh === 1 && p.sw === 1 && p.ci % 4 === 0 && p.co % 8 === 0 && tiles >= 64 && p.oh >= 4 && p.ow >= 4;
+}
+
+/**
+ * NHWC float32 convolution `y = conv(x, filter)` (filter HWIO, zero padding top/left, dilation 1)
+ * by our kernels: Winograd F(2×2, 3×3) where it fits ({@link winogradFits}), else the direct
+ * csrc/conv2d.c. `filterLayout: 'flipped'` (Winograd only): `filter` is a forward filter
+ * `[3, 3, co, ci]` to be used flipped in space and transposed — the input gradient's convolution.
+ * Returns a new tensor `[n, oh, ow, co]`.
+ */
+export function simdConv2d(
+  kernels: SimdKernels,
+  backend: BackendWasm,
+  x: TensorInfo,
+  filter: TensorInfo,
+  p: ConvProblem,
+  filterLayout: 'forward' | 'flipped' = 'forward',
+): TensorInfo {
+  if (filterLayout === 'flipped' && !winogradFits(p)) throw new Error('simdConv2d: a flipped filter is only for the Winograd path');
+  const out = backend.makeOutput([p.n, p.oh, p.ow, p.co], 'float32');
+  const macs = p.n * p.oh * p.ow * p.co * p.kh * p.kw * p.ci;
+  if (macs === 0) return out;
+  const most = Math.max(1, Math.min(kernels.threads, Math.floor(macs / MIN_MACS_PER_THREAD)));
+  if (winogradFits(p)) {
+    const tiles = p.n * Math.ceil(p.oh / 2) * Math.ceil(p.ow / 2);
+    const threads = Math.min(most, tiles);
+    const scratchFloats = 16 * WINOGRAD_BLOCK * (p.ci + p.co);
+    const u = backend.makeOutput([16 * p.ci * p.co], 'float32');
+    const scratch = backend.makeOutput([threads * scratchFloats], 'float32');
+    const c = (k: number) => Math.round((p.ci * k) / threads);
+    const [wAt, uAt0] = [offsetOf(backend, filter), offsetOf(backend, u)];
+    kernels.parallel('winograd_filter', threads, (k) => [wAt, uAt0, p.ci, p.co, c(k), c(k + 1), filterLayout === 'flipped' ? 1 : 0]);
+    const [xAt, uAt, yAt, sAt] = [offsetOf(backend, x), offsetOf(backend, u), offsetOf(backend, out), offsetOf(backend, scratch)];
+    const t = (k: number) => Math.round((tiles * k) / threads);
+    kernels.parallel('winograd_conv', threads, (k) => [xAt, uAt, yAt, t(k), t(k + 1), p.h, p.w, p.ci, p.oh, p.ow, p.co, p.top, p.left, sAt + 4 * k * scratchFloats]);
+    release(backend, u, scratch);
+    return out;
+  }
+  const rows = p.n * p.oh;
+  const threads = Math.min(most, rows);
+  const zeros = backend.makeOutput([p.ci], 'float32'); // read for taps off the image's edge
+  (backend.typedArrayFromHeap(zeros) as Float32Array).fill(0);
+  const [xAt, wAt, yAt, zAt] = [offsetOf(backend, x), offsetOf(backend, filter), offsetOf(backend, out), offsetOf(backend, zeros)];
+  const dims = [p.h, p.w, p.ci, p.oh, p.ow, p.co, p.kh, p.kw, p.sh, p.sw, p.top, p.left];
+  const r = (k: number) => Math.round((rows * k) / threads);
+  kernels.parallel('conv2d', threads, (k) => [xAt, wAt, yAt, r(k), r(k + 1), ...dims, zAt]);
+  release(backend, zeros);
+  return out;
+}
 
 type Conv2DArgs = { inputs: { x: TensorInfo; filter: TensorInfo }; backend: BackendWasm; attrs: Conv2DAttrs };
 
 /**
- * `Conv2D` on wasm by csrc/conv2d.c (≈ 25% faster than XNNPACK here, and no operator to create
- * and filter to pack per new filter, which every training step and every input gradient has),
- * for float32 NHWC with dilation 1; anything else goes to tfjs' own kernel.
+ * `Conv2D` on wasm by our kernels ({@link simdConv2d}) for float32 NHWC with dilation 1; anything
+ * else goes to tfjs' own kernel (XNNPACK), which stays registered as the fallback.
  */
 export function conv2dWithSimd(original: KernelConfig): KernelConfig {
   const fallback = original.kernelFunc as unknown as (args: Conv2DArgs) => TensorInfo;
@@ -27,7 +108,14 @@ export function conv2dWithSimd(original: KernelConfig): KernelConfig {
     const kernels = kernelsFor(backend);
     const dilations = attrs.dilations ?? 1;
     const dilated = typeof dilations === 'number' ? dilations !== 1 : dilations.some((d) => d !== 1);
-    if (kernels == null || process.env.CNN_WASM_SIMD_CONV === '0' || dilated || x.dtype !== 'float32' || filter.dtype !== 'float32' || backend_util.convertConv2DDataFormat(attrs.dataFormat) !== 'channelsLast') {
+    if (
+      kernels == null ||
+      (isNode() && process.env.CNN_WASM_SIMD_CONV === '0') ||
+      dilated ||
+      x.dtype !== 'float32' ||
+      filter.dtype !== 'float32' ||
+      backend_util.convertConv2DDataFormat(attrs.dataFormat) !== 'channelsLast'
+    ) {
       return fallback(args);
     }
     const info = backend_util.computeConv2DInfo(
@@ -41,20 +129,21 @@ export function conv2dWithSimd(original: KernelConfig): KernelConfig {
       'channelsLast',
     );
     const [n, h, w, ci] = x.shape;
-    const { outHeight: oh, outWidth: ow, outChannels: co, filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
-    const out = backend.makeOutput([n, oh, ow, co], 'float32');
-    const rows = n * oh;
-    if (rows === 0 || ow === 0 || co === 0) return out;
-    const macs = rows * ow * co * kh * kw * ci;
-    const threads = Math.max(1, Math.min(kernels.threads, rows, Math.floor(macs / MIN_MACS_PER_THREAD)));
-    const zeros = backend.makeOutput([ci], 'float32'); // read for taps off the image's edge
-    (backend.typedArrayFromHeap(zeros) as Float32Array).fill(0);
-    const [xAt, wAt, yAt, zAt] = [offsetOf(backend, x), offsetOf(backend, filter), offsetOf(backend, out), offsetOf(backend, zeros)];
-    const dims = [h, w, ci, oh, ow, co, kh, kw, sh, sw, info.padInfo.top, info.padInfo.left];
-    const r = (t: number) => Math.round((rows * t) / threads);
-    kernels.parallel('conv2d', threads, (t) => [xAt, wAt, yAt, r(t), r(t + 1), ...dims, zAt]);
-    backend.disposeData(zeros.dataId);
-    return out;
+    return simdConv2d(kernels, backend, x, filter, {
+      n,
+      h,
+      w,
+      ci,
+      oh: info.outHeight,
+      ow: info.outWidth,
+      co: info.outChannels,
+      kh: info.filterHeight,
+      kw: info.filterWidth,
+      sh: info.strideHeight,
+      sw: info.strideWidth,
+      top: info.padInfo.top,
+      left: info.padInfo.left,
+    });
   };
   return { ...original, kernelName: Conv2D, backendName: 'wasm', kernelFunc: kernelFunc as unknown as KernelFunc };
 }

@@ -26,6 +26,42 @@ describe('our WebAssembly SIMD kernels', () => {
     expect(backendInfo().details).toMatch(/SIMD kernels on 2 threads/);
   });
 
+  it('Winograd F(2×2, 3×3) and the direct convolution agree with cpu on the shapes Winograd takes', async () => {
+    const rng = (seed: number, n: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(seed * 1000 + i * 0.731) * 2);
+    const x = rng(1, 4 * 11 * 13 * 16);
+    const w = rng(2, 3 * 3 * 16 * 24);
+    const conv = (backend: string) => {
+      tf.setBackend(backend);
+      const y = tf.conv2d(tf.tensor4d(x, [4, 11, 13, 16]), tf.tensor4d(w, [3, 3, 16, 24]), 1, 'same');
+      const out = y.dataSync() as Float32Array;
+      tf.dispose(y);
+      return out;
+    };
+    await initBackend('cpu');
+    const want = conv('cpu');
+    await initBackend('wasm', { wasmThreads: 2 });
+    const winograd = conv('wasm');
+    process.env.CNN_WASM_WINOGRAD = '0';
+    let direct: Float32Array;
+    try {
+      direct = conv('wasm');
+    } finally {
+      delete process.env.CNN_WASM_WINOGRAD;
+    }
+    const relErr = (a: Float32Array) => {
+      let d = 0;
+      let m = 0;
+      for (let i = 0; i < want.length; i++) {
+        d = Math.max(d, Math.abs(a[i] - want[i]));
+        m = Math.max(m, Math.abs(want[i]));
+      }
+      return d / m;
+    };
+    expect(relErr(winograd)).toBeLessThan(1e-5);
+    expect(relErr(direct)).toBeLessThan(1e-5);
+    expect(winograd).not.toEqual(direct); // two different computations (rounding differs)
+  });
+
   it('can be switched off with CNN_WASM_SIMD_KERNELS=0 (the fallbacks then run) and on again', async () => {
     await initBackend('wasm', { wasmThreads: 2 });
     const backend = tf.backend() as unknown as BackendWasm;
