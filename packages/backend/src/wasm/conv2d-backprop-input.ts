@@ -8,7 +8,7 @@ import {
 } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { callKernel, release } from './kernel-call.js';
-import { simdConv2d, winogradFits, type ConvProblem } from './simd/conv2d.js';
+import { DIRECT_MAX_WEIGHTS, simdConv2d, winogradFits, type ConvProblem } from './simd/conv2d.js';
 import { kernelsFor, offsetOf } from './simd/state.js';
 
 /** Below this many multiply-adds per thread, waking a helper costs more than it saves. */
@@ -75,7 +75,7 @@ function conv2DBackpropInput(args: {
   if (simd && sh === 1 && sw === 1 && asConv.top >= 0 && asConv.left >= 0 && winogradFits(asConv)) {
     return simdConv2d(kernels!, backend, dy, filter, asConv, 'flipped');
   }
-  if (simd) {
+  if (simd && kh * kw * co * inputShape[3] < DIRECT_MAX_WEIGHTS) {
     const ci = inputShape[3];
     const wt = callKernel(backend, 'Transpose', { x: filter }, { perm: [0, 1, 3, 2] }); // [KH, KW, Co, Ci]
     const dx = backend.makeOutput([n, h, w, ci], 'float32');

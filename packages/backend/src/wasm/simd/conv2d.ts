@@ -13,6 +13,13 @@ import { kernelsFor, offsetOf } from './state.js';
 
 /** Below this many multiply-adds per thread, waking a helper costs more than it saves. */
 const MIN_MACS_PER_THREAD = 1_000_000;
+/**
+ * Filters from this many weights on (1 MiB) go to XNNPACK when Winograd does not fit: the direct
+ * kernel streams the whole filter per output row, and XNNPACK's blocked GEMM wins there (measured:
+ * 1×1 1024→256 at 14×14 15.5 vs 19.2 ms, 512→2048 at 7×7 15.3 vs 54.9 ms; below it ours is
+ * equal or faster, e.g. 1×1 256→64 at 56×56 17.6 vs 19.9 ms).
+ */
+export const DIRECT_MAX_WEIGHTS = 1 << 18;
 /** Tiles per cache block in csrc/winograd.c (its BLOCK). */
 const WINOGRAD_BLOCK = 32;
 
@@ -129,7 +136,7 @@ export function conv2dWithSimd(original: KernelConfig): KernelConfig {
       'channelsLast',
     );
     const [n, h, w, ci] = x.shape;
-    return simdConv2d(kernels, backend, x, filter, {
+    const p: ConvProblem = {
       n,
       h,
       w,
@@ -143,7 +150,9 @@ export function conv2dWithSimd(original: KernelConfig): KernelConfig {
       sw: info.strideWidth,
       top: info.padInfo.top,
       left: info.padInfo.left,
-    });
+    };
+    if (!winogradFits(p) && p.kh * p.kw * p.ci * p.co >= DIRECT_MAX_WEIGHTS) return fallback(args);
+    return simdConv2d(kernels, backend, x, filter, p);
   };
   return { ...original, kernelName: Conv2D, backendName: 'wasm', kernelFunc: kernelFunc as unknown as KernelFunc };
 }
