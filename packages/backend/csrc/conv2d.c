@@ -18,9 +18,9 @@ typedef struct {
 // One pixel (no column checks needed when `checked` is 0), NV vectors of output channels.
 #define PIXEL(NV)                                                                                  \
   static inline void pixel_##NV(const float *ximg, const float *w, float *yp, const Shape *s,      \
-                                int oh, int ow, int co) {                                          \
+                                int oh, int ow, int co, const float *bias) {                       \
     v128_t acc[NV];                                                                                \
-    for (int v = 0; v < NV; v++) acc[v] = wasm_f32x4_splat(0);                                     \
+    for (int v = 0; v < NV; v++) acc[v] = bias ? wasm_v128_load(bias + co + 4 * v) : wasm_f32x4_splat(0); \
     for (int kh = 0; kh < s->KH; kh++) {                                                           \
       const int ih = oh * s->sh + kh - s->top;                                                     \
       if (ih < 0 || ih >= s->H) continue;                                                          \
@@ -45,9 +45,10 @@ PIXEL(1)
 // Four pixels ow..ow+3 (< OW), 8 output channels. A tap that falls outside the image columns
 // for one of the pixels reads `zeros` (Ci zeros) instead: no branch in the channel loop.
 static inline void quad_2(const float *ximg, const float *w, float *yrow, const Shape *s, int oh,
-                          int ow, int co, const float *zeros) {
-  v128_t a00 = wasm_f32x4_splat(0), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00,
-         a30 = a00, a31 = a00;
+                          int ow, int co, const float *zeros, const float *bias) {
+  const v128_t b0 = bias ? wasm_v128_load(bias + co) : wasm_f32x4_splat(0);
+  const v128_t b1 = bias ? wasm_v128_load(bias + co + 4) : wasm_f32x4_splat(0);
+  v128_t a00 = b0, a01 = b1, a10 = b0, a11 = b1, a20 = b0, a21 = b1, a30 = b0, a31 = b1;
   for (int kh = 0; kh < s->KH; kh++) {
     const int ih = oh * s->sh + kh - s->top;
     if (ih < 0 || ih >= s->H) continue;
@@ -93,8 +94,8 @@ static inline void quad_2(const float *ximg, const float *w, float *yrow, const 
 
 // Output channels left after the 4-wide vectors, one at a time.
 static void pixel_scalar(const float *ximg, const float *w, float *yp, const Shape *s, int oh,
-                         int ow, int co) {
-  float acc = 0;
+                         int ow, int co, const float *bias) {
+  float acc = bias ? bias[co] : 0;
   for (int kh = 0; kh < s->KH; kh++) {
     const int ih = oh * s->sh + kh - s->top;
     if (ih < 0 || ih >= s->H) continue;
@@ -109,11 +110,13 @@ static void pixel_scalar(const float *ximg, const float *w, float *yp, const Sha
   yp[co] = acc;
 }
 
-// `zeros`: Ci zeros (read for taps outside the image columns).
+// `zeros`: Ci zeros (read for taps outside the image columns). `bias`: Co values added to every
+// output pixel, or null (0).
 __attribute__((export_name("conv2d"))) void conv2d(const float *x, const float *w, float *y,
                                                    int r0, int r1, int H, int W, int Ci, int OH,
                                                    int OW, int Co, int KH, int KW, int sh, int sw,
-                                                   int top, int left, const float *zeros) {
+                                                   int top, int left, const float *zeros,
+                                                   const float *bias) {
   const Shape s = {H, W, Ci, OH, OW, Co, KH, KW, sh, sw, top, left};
   const int cv8 = Co - Co % 8, cv4 = Co - Co % 4;
   for (int r = r0; r < r1; r++) {
@@ -122,12 +125,12 @@ __attribute__((export_name("conv2d"))) void conv2d(const float *x, const float *
     float *yrow = y + (long)r * OW * Co;
     for (int co = 0; co < cv8; co += 8) {
       int ow = 0;
-      for (; ow + 4 <= OW; ow += 4) quad_2(ximg, w, yrow, &s, oh, ow, co, zeros);
-      for (; ow < OW; ow++) pixel_2(ximg, w, yrow + (long)ow * Co, &s, oh, ow, co);
+      for (; ow + 4 <= OW; ow += 4) quad_2(ximg, w, yrow, &s, oh, ow, co, zeros, bias);
+      for (; ow < OW; ow++) pixel_2(ximg, w, yrow + (long)ow * Co, &s, oh, ow, co, bias);
     }
     for (int co = cv8; co < cv4; co += 4)
-      for (int ow = 0; ow < OW; ow++) pixel_1(ximg, w, yrow + (long)ow * Co, &s, oh, ow, co);
+      for (int ow = 0; ow < OW; ow++) pixel_1(ximg, w, yrow + (long)ow * Co, &s, oh, ow, co, bias);
     for (int co = cv4; co < Co; co++)
-      for (int ow = 0; ow < OW; ow++) pixel_scalar(ximg, w, yrow + (long)ow * Co, &s, oh, ow, co);
+      for (int ow = 0; ow < OW; ow++) pixel_scalar(ximg, w, yrow + (long)ow * Co, &s, oh, ow, co, bias);
   }
 }

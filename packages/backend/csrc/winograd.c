@@ -11,7 +11,8 @@
 // winograd_conv: output tiles [t0, t1) of the N·TY·TX tiles (TY = ⌈OH/2⌉, TX = ⌈OW/2⌉), in blocks
 // of up to BLOCK tiles that stay in cache: input transform V = Bᵀ d B (4 channels per vector) into
 // scratch, 16 small matrix products M[ξ] = V[ξ] · U[ξ] (register tile 4 tiles × 8 channels), output
-// transform Aᵀ m A. `scratch` holds 16·BLOCK·(Ci + Co) floats for the calling thread.
+// transform Aᵀ m A (+ `bias`, Co values, unless null). `scratch` holds 16·BLOCK·(Ci + Co) floats
+// for the calling thread.
 #include <wasm_simd128.h>
 
 #define BLOCK 32
@@ -106,13 +107,15 @@ GEMM(4)
 GEMM(1)
 
 // y for tile index `tile` from M[ξ][b][co..co+3].
-static inline void output_transform(const float *m, float *y, const Geometry *g, int tile, int b, int nb) {
+static inline void output_transform(const float *m, float *y, const Geometry *g, int tile, int b, int nb,
+                                    const float *bias) {
   const int n = tile / (g->TY * g->TX), rest = tile % (g->TY * g->TX);
   const int oy0 = 2 * (rest / g->TX), ox0 = 2 * (rest % g->TX);
   float *yimg = y + (long)n * g->OH * g->OW * g->Co;
   const long mstride = (long)nb * g->Co;
   for (int co = 0; co < g->Co; co += 4) {
     const float *mp = m + (long)b * g->Co + co;
+    const v128_t bv = bias ? wasm_v128_load(bias + co) : wasm_f32x4_splat(0);
     v128_t s[2][4];
     for (int j = 0; j < 4; j++) {  // s = Aᵀ m
       const v128_t m0 = wasm_v128_load(mp + (0 + j) * mstride), m1 = wasm_v128_load(mp + (4 + j) * mstride);
@@ -124,16 +127,18 @@ static inline void output_transform(const float *m, float *y, const Geometry *g,
       const int oy = oy0 + i;
       if (oy >= g->OH) continue;
       float *yrow = yimg + (long)oy * g->OW * g->Co + co;
-      wasm_v128_store(yrow + (long)ox0 * g->Co, wasm_f32x4_add(wasm_f32x4_add(s[i][0], s[i][1]), s[i][2]));
+      wasm_v128_store(yrow + (long)ox0 * g->Co, wasm_f32x4_add(wasm_f32x4_add(wasm_f32x4_add(s[i][0], s[i][1]), s[i][2]), bv));
       if (ox0 + 1 < g->OW)
-        wasm_v128_store(yrow + (long)(ox0 + 1) * g->Co, wasm_f32x4_sub(wasm_f32x4_sub(s[i][1], s[i][2]), s[i][3]));
+        wasm_v128_store(yrow + (long)(ox0 + 1) * g->Co,
+                        wasm_f32x4_add(wasm_f32x4_sub(wasm_f32x4_sub(s[i][1], s[i][2]), s[i][3]), bv));
     }
   }
 }
 
 __attribute__((export_name("winograd_conv"))) void winograd_conv(const float *x, const float *u, float *y,
                                                                  int t0, int t1, int H, int W, int Ci, int OH,
-                                                                 int OW, int Co, int top, int left, float *scratch) {
+                                                                 int OW, int Co, int top, int left, float *scratch,
+                                                                 const float *bias) {
   const Geometry g = {H, W, Ci, OH, OW, Co, top, left, (OH + 1) / 2, (OW + 1) / 2};
   float *v = scratch, *m = scratch + 16 * BLOCK * Ci;
   const long uplane = (long)Ci * Co;
@@ -149,6 +154,6 @@ __attribute__((export_name("winograd_conv"))) void winograd_conv(const float *x,
         for (; b < nb; b++) gemm_1(vx + (long)b * Ci, ux, mx + (long)b * Co, Ci, Co, co);
       }
     }
-    for (int b = 0; b < nb; b++) output_transform(m, y, &g, start + b, b, nb);
+    for (int b = 0; b < nb; b++) output_transform(m, y, &g, start + b, b, nb, bias);
   }
 }

@@ -11,3 +11,4 @@ export {
 export { backendInfo, type BackendInfo } from './backend-info.js';
 export { availableBackends, type BackendAvailability } from './available-backends.js';
 export { batchNormTrain, type BatchNormTrainResult } from './batch-norm-train.js';
+export { conv2dBias } from './conv2d-bias.js';

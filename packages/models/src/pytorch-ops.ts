@@ -1,3 +1,4 @@
+import { conv2dBias } from '@cnn/backend';
 import * as tf from '@tensorflow/tfjs-core';
 
 /*
@@ -27,8 +28,7 @@ export function conv2d(
     if (stride === 1 && kh === kw && 2 * padding === kh - 1) {
       // Stride 1, odd kernel, padding (k−1)/2: TF's 'same' pads (k−1)/2 on every side too — the same
       // maths without a Pad op (and its Slice in the backward pass).
-      const y = tf.conv2d(x, filter, 1, 'same');
-      return bias ? tf.add(y, bias) : y;
+      return bias ? conv2dBias(x, filter, bias, 1, 'same') : tf.conv2d(x, filter, 1, 'same');
     }
     const pads: tf.backend_util.ExplicitPadding = [
       [0, 0],
@@ -38,13 +38,9 @@ export function conv2d(
     ];
     // Explicit padding inside the convolution where every kernel takes it (all but tfjs-node's
     // input gradient): no Pad op, and no Slice in the backward pass (≈ 4% of a wasm ResNet-20 step).
-    const y =
-      padding === 0
-        ? tf.conv2d(x, filter, stride, 'valid')
-        : tf.getBackend() === 'tensorflow'
-          ? tf.conv2d(tf.pad(x, pads), filter, stride, 'valid')
-          : tf.conv2d(x, filter, stride, pads);
-    return bias ? tf.add(y, bias) : y;
+    const [input, pad] = padding === 0 ? [x, 'valid' as const] : tf.getBackend() === 'tensorflow' ? [tf.pad(x, pads), 'valid' as const] : [x, pads];
+    // conv2dBias: on wasm the bias is added as the convolution writes (no extra pass).
+    return bias ? conv2dBias(input, filter, bias, stride, pad) : tf.conv2d(input, filter, stride, pad);
   });
 }
 

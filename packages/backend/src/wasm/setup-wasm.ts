@@ -6,7 +6,7 @@ import { identityConfig } from './identity.js';
 import { maxPoolGradConfig } from './max-pool-grad.js';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
 import { batchNormTrainConfig, batchNormTrainGradConfig } from './simd/batch-norm.js';
-import { conv2dWithSimd } from './simd/conv2d.js';
+import { conv2dBiasConfig, conv2dBiasGradient, conv2dWithSimd } from './simd/conv2d.js';
 import { reluGradConfig } from './simd/relu-grad.js';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { SimdKernels } from './simd/simd-kernels.js';
@@ -24,6 +24,7 @@ export const wasmTrainingKernels: tf.KernelConfig[] = [
   batchNormTrainGradConfig,
   reluGradConfig,
   identityConfig,
+  conv2dBiasConfig,
 ];
 
 export interface WasmOptions {
@@ -78,6 +79,7 @@ async function doSetup(options: WasmOptions): Promise<WasmState> {
     if (tf.getKernel(config.kernelName, 'wasm') != null) tf.unregisterKernel(config.kernelName, 'wasm');
     tf.registerKernel(config);
   }
+  if (tf.getGradient(conv2dBiasGradient.kernelName) == null) tf.registerGradient(conv2dBiasGradient);
   let threads = await chooseThreads(options);
   const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
   let note = '';

@@ -1,14 +1,20 @@
 import {
   backend_util,
   Conv2D,
+  engine,
+  sum,
   type Conv2DAttrs,
+  type GradConfig,
   type KernelConfig,
   type KernelFunc,
+  type NamedAttrMap,
+  type Tensor,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { release } from '../kernel-call.js';
+import { callKernel, release } from '../kernel-call.js';
 import type { SimdKernels } from './simd-kernels.js';
+import { CONV2D_BIAS_KERNEL as CONV2D_BIAS } from './names.js';
 import { kernelsFor, offsetOf } from './state.js';
 
 /** Below this many multiply-adds per thread, waking a helper costs more than it saves. */
@@ -68,6 +74,7 @@ export function simdConv2d(
   filter: TensorInfo,
   p: ConvProblem,
   filterLayout: 'forward' | 'flipped' = 'forward',
+  bias: TensorInfo | null = null,
 ): TensorInfo {
   if (filterLayout === 'flipped' && !winogradFits(p)) throw new Error('simdConv2d: a flipped filter is only for the Winograd path');
   const out = backend.makeOutput([p.n, p.oh, p.ow, p.co], 'float32');
@@ -85,7 +92,8 @@ export function simdConv2d(
     kernels.parallel('winograd_filter', threads, (k) => [wAt, uAt0, p.ci, p.co, c(k), c(k + 1), filterLayout === 'flipped' ? 1 : 0]);
     const [xAt, uAt, yAt, sAt] = [offsetOf(backend, x), offsetOf(backend, u), offsetOf(backend, out), offsetOf(backend, scratch)];
     const t = (k: number) => Math.round((tiles * k) / threads);
-    kernels.parallel('winograd_conv', threads, (k) => [xAt, uAt, yAt, t(k), t(k + 1), p.h, p.w, p.ci, p.oh, p.ow, p.co, p.top, p.left, sAt + 4 * k * scratchFloats]);
+    const bAt = bias ? offsetOf(backend, bias) : 0;
+    kernels.parallel('winograd_conv', threads, (k) => [xAt, uAt, yAt, t(k), t(k + 1), p.h, p.w, p.ci, p.oh, p.ow, p.co, p.top, p.left, sAt + 4 * k * scratchFloats, bAt]);
     release(backend, u, scratch);
     return out;
   }
@@ -96,12 +104,94 @@ export function simdConv2d(
   const [xAt, wAt, yAt, zAt] = [offsetOf(backend, x), offsetOf(backend, filter), offsetOf(backend, out), offsetOf(backend, zeros)];
   const dims = [p.h, p.w, p.ci, p.oh, p.ow, p.co, p.kh, p.kw, p.sh, p.sw, p.top, p.left];
   const r = (k: number) => Math.round((rows * k) / threads);
-  kernels.parallel('conv2d', threads, (k) => [xAt, wAt, yAt, r(k), r(k + 1), ...dims, zAt]);
+  const bAt = bias ? offsetOf(backend, bias) : 0;
+  kernels.parallel('conv2d', threads, (k) => [xAt, wAt, yAt, r(k), r(k + 1), ...dims, zAt, bAt]);
   release(backend, zeros);
   return out;
 }
 
 type Conv2DArgs = { inputs: { x: TensorInfo; filter: TensorInfo }; backend: BackendWasm; attrs: Conv2DAttrs };
+
+/** The problem of an NHWC float32 convolution our kernels take (dilation 1), else null. */
+function problemOf(x: TensorInfo, filter: TensorInfo, attrs: Pick<Conv2DAttrs, 'strides' | 'pad' | 'dimRoundingMode' | 'dilations' | 'dataFormat'>): ConvProblem | null {
+  const dilations = attrs.dilations ?? 1;
+  const dilated = typeof dilations === 'number' ? dilations !== 1 : dilations.some((d) => d !== 1);
+  if (dilated || x.dtype !== 'float32' || filter.dtype !== 'float32' || backend_util.convertConv2DDataFormat(attrs.dataFormat ?? 'NHWC') !== 'channelsLast') return null;
+  const info = backend_util.computeConv2DInfo(
+    x.shape as [number, number, number, number],
+    filter.shape as [number, number, number, number],
+    attrs.strides,
+    1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+    false,
+    'channelsLast',
+  );
+  const [n, h, w, ci] = x.shape;
+  return {
+    n,
+    h,
+    w,
+    ci,
+    oh: info.outHeight,
+    ow: info.outWidth,
+    co: info.outChannels,
+    kh: info.filterHeight,
+    kw: info.filterWidth,
+    sh: info.strideHeight,
+    sw: info.strideWidth,
+    top: info.padInfo.top,
+    left: info.padInfo.left,
+  };
+}
+
+/** Whether our kernels should run this problem (else XNNPACK: large filters Winograd does not take). */
+function oursFit(p: ConvProblem): boolean {
+  return winogradFits(p) || p.kh * p.kw * p.ci * p.co < DIRECT_MAX_WEIGHTS;
+}
+
+
+/**
+ * `conv2d(x, filter) + bias` as one kernel on wasm (the bias added as the convolution writes its
+ * output: no separate pass). Attributes as `Conv2D`'s (NHWC, dilation 1). Gradient: registered
+ * by {@link conv2dBiasGradient}.
+ */
+function conv2dBias(args: { inputs: { x: TensorInfo; filter: TensorInfo; bias: TensorInfo }; backend: BackendWasm; attrs: Conv2DAttrs }): TensorInfo {
+  const { backend, attrs } = args;
+  const { x, filter, bias } = args.inputs;
+  const kernels = kernelsFor(backend);
+  const p = problemOf(x, filter, attrs);
+  if (kernels != null && p != null && oursFit(p) && bias.dtype === 'float32' && bias.shape.length === 1 && bias.shape[0] === p.co) {
+    return simdConv2d(kernels, backend, x, filter, p, 'forward', bias);
+  }
+  const y = callKernel(backend, 'Conv2D', { x, filter }, attrs as unknown as Record<string, unknown>);
+  const out = callKernel(backend, 'Add', { a: y, b: bias });
+  release(backend, y);
+  return out;
+}
+
+export const conv2dBiasConfig: KernelConfig = {
+  kernelName: CONV2D_BIAS,
+  backendName: 'wasm',
+  kernelFunc: conv2dBias as unknown as KernelFunc,
+};
+
+/** The gradient of {@link CONV2D_BIAS}: each input's part computed only when asked for. */
+export const conv2dBiasGradient: GradConfig = {
+  kernelName: CONV2D_BIAS,
+  inputsToSave: ['x', 'filter'],
+  gradFunc: (dy: Tensor | Tensor[], saved: Tensor[], attrs: NamedAttrMap) => {
+    const [x, filter] = saved;
+    const g = dy as Tensor;
+    const a = attrs as unknown as Conv2DAttrs;
+    const common = { strides: a.strides, pad: a.pad, dataFormat: 'NHWC', dimRoundingMode: a.dimRoundingMode } as unknown as NamedAttrMap;
+    return {
+      x: () => engine().runKernel('Conv2DBackpropInput', { dy: g, filter }, { ...common, inputShape: x.shape }) as Tensor,
+      filter: () => engine().runKernel('Conv2DBackpropFilter', { x, dy: g }, { ...common, filterShape: filter.shape }) as Tensor,
+      bias: () => sum(g, [0, 1, 2]),
+    };
+  },
+};
 
 /**
  * `Conv2D` on wasm by our kernels ({@link simdConv2d}) for float32 NHWC with dilation 1; anything
@@ -113,45 +203,8 @@ export function conv2dWithSimd(original: KernelConfig): KernelConfig {
     const { inputs, backend, attrs } = args;
     const { x, filter } = inputs;
     const kernels = kernelsFor(backend);
-    const dilations = attrs.dilations ?? 1;
-    const dilated = typeof dilations === 'number' ? dilations !== 1 : dilations.some((d) => d !== 1);
-    if (
-      kernels == null ||
-      (isNode() && process.env.CNN_WASM_SIMD_CONV === '0') ||
-      dilated ||
-      x.dtype !== 'float32' ||
-      filter.dtype !== 'float32' ||
-      backend_util.convertConv2DDataFormat(attrs.dataFormat) !== 'channelsLast'
-    ) {
-      return fallback(args);
-    }
-    const info = backend_util.computeConv2DInfo(
-      x.shape as [number, number, number, number],
-      filter.shape as [number, number, number, number],
-      attrs.strides,
-      1,
-      attrs.pad,
-      attrs.dimRoundingMode,
-      false,
-      'channelsLast',
-    );
-    const [n, h, w, ci] = x.shape;
-    const p: ConvProblem = {
-      n,
-      h,
-      w,
-      ci,
-      oh: info.outHeight,
-      ow: info.outWidth,
-      co: info.outChannels,
-      kh: info.filterHeight,
-      kw: info.filterWidth,
-      sh: info.strideHeight,
-      sw: info.strideWidth,
-      top: info.padInfo.top,
-      left: info.padInfo.left,
-    };
-    if (!winogradFits(p) && p.kh * p.kw * p.ci * p.co >= DIRECT_MAX_WEIGHTS) return fallback(args);
+    const p = kernels != null && !(isNode() && process.env.CNN_WASM_SIMD_CONV === '0') ? problemOf(x, filter, attrs) : null;
+    if (kernels == null || p == null || !oursFit(p)) return fallback(args);
     return simdConv2d(kernels, backend, x, filter, p);
   };
   return { ...original, kernelName: Conv2D, backendName: 'wasm', kernelFunc: kernelFunc as unknown as KernelFunc };

@@ -1,0 +1,24 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { CONV2D_BIAS_KERNEL } from './wasm/simd/names.js';
+import { kernelsFor } from './wasm/simd/state.js';
+
+/**
+ * `conv2d(x, filter, strides, pad) + bias` (NHWC, `bias` `[outChannels]`), differentiable in all
+ * three. On `wasm` with @cnn/backend's SIMD kernels one kernel adds the bias while writing the
+ * output (one full pass over the activations fewer, e.g. per folded BatchNorm in eval mode);
+ * elsewhere `tf.conv2d` then `tf.add`. Same values either way (up to float rounding).
+ */
+export function conv2dBias(
+  x: tf.Tensor4D,
+  filter: tf.Tensor4D,
+  bias: tf.Tensor1D,
+  strides: number | [number, number],
+  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding,
+): tf.Tensor4D {
+  if (tf.getBackend() === 'wasm' && tf.getKernel(CONV2D_BIAS_KERNEL, 'wasm') != null && kernelsFor(tf.backend() as unknown as BackendWasm) != null) {
+    const attrs = { strides, pad, dataFormat: 'NHWC', dilations: [1, 1] } as unknown as tf.NamedAttrMap;
+    return tf.engine().runKernel(CONV2D_BIAS_KERNEL, { x, filter, bias }, attrs) as tf.Tensor4D;
+  }
+  return tf.tidy(() => tf.add(tf.conv2d(x, filter, strides, pad), bias));
+}
