@@ -8,7 +8,7 @@ interface Case {
   k: number;
   co: number;
   stride: number;
-  pad: 'same' | 'valid' | [number, number][];
+  pad: 'same' | 'valid' | tf.backend_util.ExplicitPadding;
   what: string;
 }
 const cases: Case[] = [
