@@ -13,6 +13,7 @@ import {
 } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { callKernel, release } from '../kernel-call.js';
+import { isNode } from '../threaded-module.js';
 import type { SimdKernels } from './simd-kernels.js';
 import { CONV2D_BIAS_KERNEL as CONV2D_BIAS } from './names.js';
 import { kernelsFor, offsetOf } from './state.js';
@@ -43,10 +44,6 @@ export interface ConvProblem {
   sw: number;
   top: number;
   left: number;
-}
-
-function isNode(): boolean {
-  return typeof process !== 'undefined' && typeof process.versions?.node === 'string';
 }
 
 /**

@@ -1,24 +1,12 @@
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { release } from '../kernel-call.js';
+import type { ConvProblem } from './conv2d.js';
 import type { SimdKernels } from './simd-kernels.js';
 import { offsetOf } from './state.js';
 
-export interface FilterGradientProblem {
-  n: number;
-  h: number;
-  w: number;
-  ci: number;
-  oh: number;
-  ow: number;
-  co: number;
-  kh: number;
-  kw: number;
-  sh: number;
-  sw: number;
-  top: number;
-  left: number;
-}
+/** The forward convolution's geometry (x `[n, h, w, ci]`, dy `[n, oh, ow, co]`, filter `[kh, kw, ci, co]`). */
+export type FilterGradientProblem = ConvProblem;
 
 /** Below this many multiply-adds per thread, waking a helper costs more than it saves. */
 const MIN_MACS_PER_THREAD = 2_000_000;
