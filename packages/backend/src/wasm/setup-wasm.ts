@@ -3,6 +3,7 @@ import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input.js';
 import { channelBroadcastKernels } from './channel-broadcast.js';
 import { identityConfig } from './identity.js';
+import { sliceWithBlockCopies } from './slice.js';
 import { maxPoolGradConfig } from './max-pool-grad.js';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
 import { batchNormTrainConfig, batchNormTrainGradConfig } from './simd/batch-norm.js';
@@ -75,7 +76,10 @@ async function doSetup(options: WasmOptions): Promise<WasmState> {
   const stockConv2D = tf.getKernel('Conv2D', 'wasm');
   if (stockConv2D == null) throw new Error("tfjs-backend-wasm registered no 'Conv2D' kernel");
   const conv2d = OURS in stockConv2D ? stockConv2D : { ...conv2dWithSimd(stockConv2D), [OURS]: true };
-  for (const config of [...wasmTrainingKernels, ...channelBroadcastKernels(), conv2d]) {
+  const stockSlice = tf.getKernel('Slice', 'wasm');
+  if (stockSlice == null) throw new Error("tfjs-backend-wasm registered no 'Slice' kernel");
+  const slice = OURS in stockSlice ? stockSlice : { ...sliceWithBlockCopies(stockSlice), [OURS]: true };
+  for (const config of [...wasmTrainingKernels, ...channelBroadcastKernels(), conv2d, slice]) {
     if (tf.getKernel(config.kernelName, 'wasm') != null) tf.unregisterKernel(config.kernelName, 'wasm');
     tf.registerKernel(config);
   }
