@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { BATCH_NORM_TRAIN, BATCH_NORM_TRAIN_GRAD } from './wasm/simd/batch-norm.js';
-import { kernelsFor } from './wasm/simd/state.js';
+import { BATCH_NORM_TRAIN, BATCH_NORM_TRAIN_GRAD } from './wasm/simd/names.js';
+import { simdKernelRuns } from './wasm/simd/state.js';
 
 /** What {@link batchNormTrain} returns. The caller owns (and disposes) all three tensors. */
 export interface BatchNormTrainResult {
@@ -59,7 +58,7 @@ export function batchNormTrain(x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Tensor
     throw new Error(`batchNormTrain: needs more than 1 value per channel in training mode, got x of shape [${x.shape}]`);
   }
   if (tf.getBackend() === 'tensorflow' && hasTensorflowBinding()) return fusedTensorflow(x, gamma, beta, eps, n);
-  if (tf.getBackend() === 'wasm' && wasmKernelsRun()) return wasmSimd(x, gamma, beta, eps);
+  if (simdKernelRuns(BATCH_NORM_TRAIN)) return wasmSimd(x, gamma, beta, eps);
   return composed(x, gamma, beta, eps, n);
 }
 
@@ -150,10 +149,6 @@ function composed(x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Tensor1D, eps: numb
   });
   const y = op(x, gamma, beta);
   return { y, ...takeStats(stash), implementation: 'composed' };
-}
-
-function wasmKernelsRun(): boolean {
-  return tf.getKernel(BATCH_NORM_TRAIN, 'wasm') != null && kernelsFor(tf.backend() as unknown as BackendWasm) != null;
 }
 
 function wasmSimd(x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Tensor1D, eps: number): BatchNormTrainResult {

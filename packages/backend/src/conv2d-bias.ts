@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { CONV2D_BIAS_KERNEL } from './wasm/simd/names.js';
-import { kernelsFor } from './wasm/simd/state.js';
+import { CONV2D_BIAS } from './wasm/simd/names.js';
+import { simdKernelRuns } from './wasm/simd/state.js';
 
 /**
  * `conv2d(x, filter, strides, pad) + bias` (NHWC, `bias` `[outChannels]`), differentiable in all
@@ -16,9 +15,9 @@ export function conv2dBias(
   strides: number | [number, number],
   pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding,
 ): tf.Tensor4D {
-  if (tf.getBackend() === 'wasm' && tf.getKernel(CONV2D_BIAS_KERNEL, 'wasm') != null && kernelsFor(tf.backend() as unknown as BackendWasm) != null) {
+  if (simdKernelRuns(CONV2D_BIAS)) {
     const attrs = { strides, pad, dataFormat: 'NHWC', dilations: [1, 1] } as unknown as tf.NamedAttrMap;
-    return tf.engine().runKernel(CONV2D_BIAS_KERNEL, { x, filter, bias }, attrs) as tf.Tensor4D;
+    return tf.engine().runKernel(CONV2D_BIAS, { x, filter, bias }, attrs) as tf.Tensor4D;
   }
   return tf.tidy(() => tf.add(tf.conv2d(x, filter, strides, pad), bias));
 }

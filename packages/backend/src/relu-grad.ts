@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { RELU_GRAD } from './wasm/simd/relu-grad.js';
-import { kernelsFor } from './wasm/simd/state.js';
+import { RELU_GRAD } from './wasm/simd/names.js';
+import { simdKernelRuns } from './wasm/simd/state.js';
 
 /** The parts of tfjs-node's backend this file calls (duck-typed: tfjs-node is an optional peer). */
 interface TensorflowBackend {
@@ -27,8 +26,8 @@ export function reluBackward(dy: tf.Tensor, x: tf.Tensor): tf.Tensor {
     const attrs = [{ name: 'T', type: be.binding.TF_ATTR_TYPE, value: be.binding.TF_FLOAT }];
     return be.executeSingleOutput('ReluGrad', attrs, [dy.dtype === 'float32' ? dy : tf.cast(dy, 'float32'), x]);
   }
-  if (x.dtype === 'float32' && dy.dtype === 'float32' && tf.getBackend() === 'wasm' && tf.getKernel(RELU_GRAD, 'wasm') != null) {
-    if (kernelsFor(tf.backend() as unknown as BackendWasm) != null) return tf.engine().runKernel(RELU_GRAD, { dy, x }, {}) as tf.Tensor;
+  if (x.dtype === 'float32' && dy.dtype === 'float32' && simdKernelRuns(RELU_GRAD)) {
+    return tf.engine().runKernel(RELU_GRAD, { dy, x }, {}) as tf.Tensor;
   }
   return tf.mul(dy, tf.cast(tf.step(x), 'float32'));
 }

@@ -10,10 +10,8 @@ import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { release } from '../kernel-call.js';
 import type { SimdKernels } from './simd-kernels.js';
+import { BATCH_NORM_TRAIN, BATCH_NORM_TRAIN_GRAD } from './names.js';
 import { kernelsFor, offsetOf } from './state.js';
-
-export const BATCH_NORM_TRAIN = 'CnnBatchNormTrain';
-export const BATCH_NORM_TRAIN_GRAD = 'CnnBatchNormTrainGrad';
 
 /** Below this many values per thread, waking a helper costs more than it saves. */
 const MIN_VALUES_PER_THREAD = 1 << 16;

@@ -15,7 +15,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { callKernel, release } from '../kernel-call.js';
 import { isNode } from '../threaded-module.js';
 import type { SimdKernels } from './simd-kernels.js';
-import { CONV2D_BIAS_KERNEL as CONV2D_BIAS } from './names.js';
+import { CONV2D_BIAS } from './names.js';
 import { kernelsFor, offsetOf } from './state.js';
 
 /** Below this many multiply-adds per thread, waking a helper costs more than it saves. */

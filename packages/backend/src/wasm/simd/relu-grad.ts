@@ -1,8 +1,7 @@
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { RELU_GRAD } from './names.js';
 import { kernelsFor, offsetOf } from './state.js';
-
-export const RELU_GRAD = 'CnnReluGrad';
 
 /** Below this many values per thread, waking a helper costs more than it saves. */
 const MIN_VALUES_PER_THREAD = 1 << 17;

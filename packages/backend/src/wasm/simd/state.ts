@@ -2,6 +2,7 @@
  * Which SIMD kernels run, kept apart from the module that holds their code (so that checking costs
  * no import of the embedded WebAssembly).
  */
+import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { SimdKernels } from './simd-kernels.js';
 
@@ -12,6 +13,14 @@ export const simdKernels: { current: SimdKernels | null } = { current: null };
 export function kernelsFor(backend: BackendWasm): SimdKernels | null {
   const k = simdKernels.current;
   return k != null && backendMemory(backend) === k.memory ? k : null;
+}
+
+/**
+ * Whether the op-level code may run our kernel `kernelName` now: the active backend is wasm, the
+ * kernel is registered, and our SIMD kernels run on that backend's memory.
+ */
+export function simdKernelRuns(kernelName: string): boolean {
+  return tf.getBackend() === 'wasm' && tf.getKernel(kernelName, 'wasm') != null && kernelsFor(tf.backend() as unknown as BackendWasm) != null;
 }
 
 /** The memory of a running wasm backend's module, where its tensors live. */
