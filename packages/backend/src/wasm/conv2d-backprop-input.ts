@@ -7,8 +7,9 @@ import {
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { callKernel, release } from './kernel-call.js';
+import { callKernel, release, zeroFilled } from './kernel-call.js';
 import { DIRECT_MAX_WEIGHTS, simdConv2d, winogradFits, type ConvProblem } from './simd/conv2d.js';
+import { sliceStart } from './simd/simd-kernels.js';
 import { kernelsFor, offsetOf } from './simd/state.js';
 
 /** Below this many multiply-adds per thread, waking a helper costs more than it saves. */
@@ -79,12 +80,10 @@ function conv2DBackpropInput(args: {
     const ci = inputShape[3];
     const wt = callKernel(backend, 'Transpose', { x: filter }, { perm: [0, 1, 3, 2] }); // [KH, KW, Co, Ci]
     const dx = backend.makeOutput([n, h, w, ci], 'float32');
-    const zeros = backend.makeOutput([co], 'float32'); // read for taps that miss dy
-    (backend.typedArrayFromHeap(zeros) as Float32Array).fill(0);
+    const zeros = zeroFilled(backend, [co]); // read for taps that miss dy
     const rows = n * h;
-    const macs = (n * oh * ow * kh * kw * ci * co);
-    const threads = Math.max(1, Math.min(kernels!.threads, rows, Math.floor(macs / MIN_MACS_PER_THREAD)));
-    const r = (t: number) => Math.round((rows * t) / threads);
+    const threads = kernels!.threadsFor(rows, n * oh * ow * kh * kw * ci * co, MIN_MACS_PER_THREAD);
+    const r = sliceStart(rows, threads);
     const at = [offsetOf(backend, dy), offsetOf(backend, wt), offsetOf(backend, dx)];
     const dims = [h, w, ci, oh, ow, co, kh, kw, sh, sw, info.padInfo.top, info.padInfo.left, offsetOf(backend, zeros)];
     if (rows > 0 && w > 0 && ci > 0) kernels!.parallel('conv2d_transpose', threads, (t) => [...at, r(t), r(t + 1), ...dims]);

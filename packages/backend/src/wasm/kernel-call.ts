@@ -19,6 +19,13 @@ export function callKernel(
   return out;
 }
 
+/** A new float32 buffer of `shape` holding zeros (accumulators; reads for taps off the image). */
+export function zeroFilled(backend: BackendWasm, shape: number[]): TensorInfo {
+  const info = backend.makeOutput(shape, 'float32');
+  (backend.typedArrayFromHeap(info) as Float32Array).fill(0);
+  return info;
+}
+
 /** Frees intermediate results of {@link callKernel} (drops one reference each). */
 export function release(backend: BackendWasm, ...infos: TensorInfo[]): void {
   for (const info of infos) backend.disposeData(info.dataId);

@@ -8,8 +8,8 @@
  */
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { release } from '../kernel-call.js';
-import type { SimdKernels } from './simd-kernels.js';
+import { release, zeroFilled } from '../kernel-call.js';
+import { sliceStart, type SimdKernels } from './simd-kernels.js';
 import { BATCH_NORM_TRAIN, BATCH_NORM_TRAIN_GRAD } from './names.js';
 import { kernelsFor, offsetOf } from './state.js';
 
@@ -24,8 +24,8 @@ function kernels(backend: BackendWasm, name: string): SimdKernels {
 
 /** Splits `rows` into `threads` ranges. */
 function rowSplit(k: SimdKernels, rows: number, c: number): { threads: number; r: (t: number) => number } {
-  const threads = Math.max(1, Math.min(k.threads, Math.floor((rows * c) / MIN_VALUES_PER_THREAD)));
-  return { threads, r: (t) => Math.round((rows * t) / threads) };
+  const threads = k.threadsFor(rows, rows * c, MIN_VALUES_PER_THREAD);
+  return { threads, r: sliceStart(rows, threads) };
 }
 
 /** Per-channel sums of `threads` float64 partials `[threads, 2, C]` → `[2, C]`. */
@@ -52,8 +52,7 @@ function batchNormTrain(args: { inputs: { x: TensorInfo; gamma: TensorInfo; beta
   // Shift = the first row: each channel's sums are then of values near its mean.
   const shiftValues = heap(x).slice(0, c);
   const shift = constant(backend, shiftValues);
-  const partials = backend.makeOutput([threads * 4 * c], 'float32'); // float64 [threads, 2, C]
-  new Float64Array(heap(partials).buffer, offsetOf(backend, partials), threads * 2 * c).fill(0);
+  const partials = zeroFilled(backend, [threads * 4 * c]); // float64 [threads, 2, C]
   const xAt = offsetOf(backend, x);
   k.parallel('bn_moments', threads, (t) => [xAt, c, r(t), r(t + 1), offsetOf(backend, shift), offsetOf(backend, partials) + 16 * c * t]);
   const sums = addPartials(backend, partials, threads, c);
@@ -92,8 +91,7 @@ function batchNormTrainGrad(args: {
   const rows = x.shape.reduce((p, q) => p * q, 1) / c;
   const { threads, r } = rowSplit(k, rows, c);
   const heap = (info: TensorInfo) => backend.typedArrayFromHeap(info) as Float32Array;
-  const partials = backend.makeOutput([threads * 4 * c], 'float32');
-  new Float64Array(heap(partials).buffer, offsetOf(backend, partials), threads * 2 * c).fill(0);
+  const partials = zeroFilled(backend, [threads * 4 * c]); // float64 [threads, 2, C]
   const [dyAt, xAt] = [offsetOf(backend, dy), offsetOf(backend, x)];
   k.parallel('bn_grad_sums', threads, (t) => [dyAt, xAt, c, r(t), r(t + 1), offsetOf(backend, mean), offsetOf(backend, invstd), offsetOf(backend, partials) + 16 * c * t]);
   const sums = addPartials(backend, partials, threads, c);

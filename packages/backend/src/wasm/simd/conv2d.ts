@@ -12,9 +12,9 @@ import {
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { callKernel, release } from '../kernel-call.js';
+import { callKernel, release, zeroFilled } from '../kernel-call.js';
 import { isNode } from '../threaded-module.js';
-import type { SimdKernels } from './simd-kernels.js';
+import { sliceStart, type SimdKernels } from './simd-kernels.js';
 import { CONV2D_BIAS } from './names.js';
 import { kernelsFor, offsetOf } from './state.js';
 
@@ -77,30 +77,28 @@ export function simdConv2d(
   const out = backend.makeOutput([p.n, p.oh, p.ow, p.co], 'float32');
   const macs = p.n * p.oh * p.ow * p.co * p.kh * p.kw * p.ci;
   if (macs === 0) return out;
-  const most = Math.max(1, Math.min(kernels.threads, Math.floor(macs / MIN_MACS_PER_THREAD)));
   if (winogradFits(p)) {
     const tiles = p.n * Math.ceil(p.oh / 2) * Math.ceil(p.ow / 2);
-    const threads = Math.min(most, tiles);
+    const threads = kernels.threadsFor(tiles, macs, MIN_MACS_PER_THREAD);
     const scratchFloats = 16 * WINOGRAD_BLOCK * (p.ci + p.co);
     const u = backend.makeOutput([16 * p.ci * p.co], 'float32');
     const scratch = backend.makeOutput([threads * scratchFloats], 'float32');
-    const c = (k: number) => Math.round((p.ci * k) / threads);
+    const c = sliceStart(p.ci, threads);
     const [wAt, uAt0] = [offsetOf(backend, filter), offsetOf(backend, u)];
     kernels.parallel('winograd_filter', threads, (k) => [wAt, uAt0, p.ci, p.co, c(k), c(k + 1), filterLayout === 'flipped' ? 1 : 0]);
     const [xAt, uAt, yAt, sAt] = [offsetOf(backend, x), offsetOf(backend, u), offsetOf(backend, out), offsetOf(backend, scratch)];
-    const t = (k: number) => Math.round((tiles * k) / threads);
+    const t = sliceStart(tiles, threads);
     const bAt = bias ? offsetOf(backend, bias) : 0;
     kernels.parallel('winograd_conv', threads, (k) => [xAt, uAt, yAt, t(k), t(k + 1), p.h, p.w, p.ci, p.oh, p.ow, p.co, p.top, p.left, sAt + 4 * k * scratchFloats, bAt]);
     release(backend, u, scratch);
     return out;
   }
   const rows = p.n * p.oh;
-  const threads = Math.min(most, rows);
-  const zeros = backend.makeOutput([p.ci], 'float32'); // read for taps off the image's edge
-  (backend.typedArrayFromHeap(zeros) as Float32Array).fill(0);
+  const threads = kernels.threadsFor(rows, macs, MIN_MACS_PER_THREAD);
+  const zeros = zeroFilled(backend, [p.ci]); // read for taps off the image's edge
   const [xAt, wAt, yAt, zAt] = [offsetOf(backend, x), offsetOf(backend, filter), offsetOf(backend, out), offsetOf(backend, zeros)];
   const dims = [p.h, p.w, p.ci, p.oh, p.ow, p.co, p.kh, p.kw, p.sh, p.sw, p.top, p.left];
-  const r = (k: number) => Math.round((rows * k) / threads);
+  const r = sliceStart(rows, threads);
   const bAt = bias ? offsetOf(backend, bias) : 0;
   kernels.parallel('conv2d', threads, (k) => [xAt, wAt, yAt, r(k), r(k + 1), ...dims, zAt, bAt]);
   release(backend, zeros);

@@ -1,8 +1,8 @@
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { release } from '../kernel-call.js';
+import { release, zeroFilled } from '../kernel-call.js';
 import type { ConvProblem } from './conv2d.js';
-import type { SimdKernels } from './simd-kernels.js';
+import { sliceStart, type SimdKernels } from './simd-kernels.js';
 import { offsetOf } from './state.js';
 
 /** The forward convolution's geometry (x `[n, h, w, ci]`, dy `[n, oh, ow, co]`, filter `[kh, kw, ci, co]`). */
@@ -18,16 +18,13 @@ const MIN_MACS_PER_THREAD = 2_000_000;
 export function simdFilterGradient(kernels: SimdKernels, backend: BackendWasm, x: TensorInfo, dy: TensorInfo, p: FilterGradientProblem): TensorInfo {
   const size = p.kh * p.kw * p.ci * p.co;
   const macs = p.n * p.oh * p.ow * size;
-  const threads = Math.max(1, Math.min(kernels.threads, p.n, Math.floor(macs / MIN_MACS_PER_THREAD)));
-  const out = backend.makeOutput([p.kh, p.kw, p.ci, p.co], 'float32');
-  const partials = threads > 1 ? backend.makeOutput([threads - 1, size], 'float32') : null;
-  // Views after allocating: allocation may grow (and detach) the heap.
-  (backend.typedArrayFromHeap(out) as Float32Array).fill(0);
-  if (partials) (backend.typedArrayFromHeap(partials) as Float32Array).fill(0);
+  const threads = kernels.threadsFor(p.n, macs, MIN_MACS_PER_THREAD);
+  const out = zeroFilled(backend, [p.kh, p.kw, p.ci, p.co]);
+  const partials = threads > 1 ? zeroFilled(backend, [threads - 1, size]) : null;
   const dims = [p.h, p.w, p.ci, p.oh, p.ow, p.co, p.kh, p.kw, p.sh, p.sw, p.top, p.left];
   const xAt = offsetOf(backend, x);
   const dyAt = offsetOf(backend, dy);
-  const share = (t: number): number => Math.round((p.n * t) / threads);
+  const share = sliceStart(p.n, threads);
   kernels.parallel('filter_grad', threads, (t) => [
     xAt,
     dyAt,

@@ -1,6 +1,7 @@
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { RELU_GRAD } from './names.js';
+import { sliceStart } from './simd-kernels.js';
 import { kernelsFor, offsetOf } from './state.js';
 
 /** Below this many values per thread, waking a helper costs more than it saves. */
@@ -15,8 +16,8 @@ function reluGrad(args: { inputs: { dy: TensorInfo; x: TensorInfo }; backend: Ba
   const size = x.shape.reduce((a, b) => a * b, 1);
   const dx = backend.makeOutput(x.shape, 'float32');
   // Split on multiples of 4 elements: each thread's vectors stay whole.
-  const threads = Math.max(1, Math.min(kernels.threads, Math.floor(size / MIN_VALUES_PER_THREAD)));
-  const at = (t: number) => (t === threads ? size : 4 * Math.round((size * t) / threads / 4));
+  const threads = kernels.threadsFor(size, size, MIN_VALUES_PER_THREAD);
+  const at = sliceStart(size, threads, 4);
   const [dyAt, xAt, dxAt] = [offsetOf(backend, dy), offsetOf(backend, x), offsetOf(backend, dx)];
   kernels.parallel('relu_grad', threads, (t) => [dyAt, xAt, dxAt, at(t), at(t + 1)]);
   return dx;
