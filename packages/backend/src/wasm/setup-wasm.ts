@@ -12,7 +12,7 @@ import { reluGradConfig } from './simd/relu-grad.js';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { SimdKernels } from './simd/simd-kernels.js';
 import { backendMemory, simdKernels } from './simd/state.js';
-import { isNode, nodeImport, registerThreadedWasm } from './threaded-module.js';
+import { isNode, nodeImport, registerThreadedWasm, switchedOff } from './threaded-module.js';
 import { wasmState, type WasmState } from './wasm-state.js';
 
 /** The kernels we add to (or replace in) tfjs-backend-wasm 4.22 so that it trains well. */
@@ -69,17 +69,22 @@ export function setupWasm(options: WasmOptions = {}): Promise<WasmState> {
   return setup;
 }
 
+/**
+ * Our version of one of tfjs-backend-wasm's kernels, which stays its fallback (and whose setupFunc
+ * still runs when the backend starts); the stock config is wrapped once however often setup runs.
+ */
+function wrapStock(kernelName: string, wrap: (stock: tf.KernelConfig) => tf.KernelConfig): tf.KernelConfig {
+  const stock = tf.getKernel(kernelName, 'wasm');
+  if (stock == null) throw new Error(`tfjs-backend-wasm registered no '${kernelName}' kernel`);
+  if (OURS in stock) return stock;
+  return Object.assign(wrap(stock), { [OURS]: true });
+}
+
 async function doSetup(options: WasmOptions): Promise<WasmState> {
   const wasmPackage = await import('@tensorflow/tfjs-backend-wasm');
   const pkg = ('BackendWasm' in wasmPackage ? wasmPackage : (wasmPackage as { default: typeof wasmPackage }).default) as typeof wasmPackage;
-  // tfjs' own Conv2D stays the fallback of ours (its setupFunc still runs when the backend starts).
-  const stockConv2D = tf.getKernel('Conv2D', 'wasm');
-  if (stockConv2D == null) throw new Error("tfjs-backend-wasm registered no 'Conv2D' kernel");
-  const conv2d = OURS in stockConv2D ? stockConv2D : { ...conv2dWithSimd(stockConv2D), [OURS]: true };
-  const stockSlice = tf.getKernel('Slice', 'wasm');
-  if (stockSlice == null) throw new Error("tfjs-backend-wasm registered no 'Slice' kernel");
-  const slice = OURS in stockSlice ? stockSlice : { ...sliceWithBlockCopies(stockSlice), [OURS]: true };
-  for (const config of [...wasmTrainingKernels, ...channelBroadcastKernels(), conv2d, slice]) {
+  const wrapped = [wrapStock('Conv2D', conv2dWithSimd), wrapStock('Slice', sliceWithBlockCopies)];
+  for (const config of [...wasmTrainingKernels, ...channelBroadcastKernels(), ...wrapped]) {
     if (tf.getKernel(config.kernelName, 'wasm') != null) tf.unregisterKernel(config.kernelName, 'wasm');
     tf.registerKernel(config);
   }
@@ -117,7 +122,7 @@ export async function startSimdKernels(backend: BackendWasm): Promise<void> {
   const state = wasmState.current;
   const memory = backendMemory(backend);
   let what: string;
-  if (isNode() && process.env.CNN_WASM_SIMD_KERNELS === '0') {
+  if (switchedOff('CNN_WASM_SIMD_KERNELS')) {
     simdKernels.current = null;
     what = 'SIMD kernels off (CNN_WASM_SIMD_KERNELS=0)';
   } else if (memory == null) {

@@ -46,6 +46,11 @@ export function isNode(): boolean {
   return typeof process !== 'undefined' && typeof process.versions?.node === 'string';
 }
 
+/** True when env `name` is "0" in Node (our switches for measurements and fallbacks). */
+export function switchedOff(name: string): boolean {
+  return isNode() && process.env[name] === '0';
+}
+
 /**
  * Loads the threaded-SIMD module with `threads` XNNPACK threads and registers it as the `wasm`
  * backend (not yet initialised). Throws with the reason when that is not possible.

@@ -13,7 +13,7 @@ import {
 } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { callKernel, release, zeroFilled } from '../kernel-call.js';
-import { isNode } from '../threaded-module.js';
+import { switchedOff } from '../threaded-module.js';
 import { sliceStart, type SimdKernels } from './simd-kernels.js';
 import { CONV2D_BIAS } from './names.js';
 import { kernelsFor, offsetOf } from './state.js';
@@ -52,7 +52,7 @@ export interface ConvProblem {
  * maps with many channels (ResNet's last stage at batch 1) stay with the direct kernel.
  */
 export function winogradFits(p: ConvProblem): boolean {
-  if (isNode() && process.env.CNN_WASM_WINOGRAD === '0') return false;
+  if (switchedOff('CNN_WASM_WINOGRAD')) return false;
   const tiles = p.n * Math.ceil(p.oh / 2) * Math.ceil(p.ow / 2);
   return p.kh === 3 && p.kw === 3 && p.sh === 1 && p.sw === 1 && p.ci % 4 === 0 && p.co % 8 === 0 && tiles >= 64 && p.oh >= 4 && p.ow >= 4;
 }
@@ -198,7 +198,7 @@ export function conv2dWithSimd(original: KernelConfig): KernelConfig {
     const { inputs, backend, attrs } = args;
     const { x, filter } = inputs;
     const kernels = kernelsFor(backend);
-    const p = kernels != null && !(isNode() && process.env.CNN_WASM_SIMD_CONV === '0') ? problemOf(x, filter, attrs) : null;
+    const p = kernels != null && !switchedOff('CNN_WASM_SIMD_CONV') ? problemOf(x, filter, attrs) : null;
     if (kernels == null || p == null || !oursFit(p)) return fallback(args);
     return simdConv2d(kernels, backend, x, filter, p);
   };
