@@ -78,7 +78,7 @@ function conv2DBackpropInput(args: {
   }
   if (simd && kh * kw * co * inputShape[3] < DIRECT_MAX_WEIGHTS) {
     const ci = inputShape[3];
-    const wt = callKernel(backend, 'Transpose', { x: filter }, { perm: [0, 1, 3, 2] }); // [KH, KW, Co, Ci]
+    const wt = transposeFilter(backend, filter, false); // [KH, KW, Co, Ci]
     const dx = backend.makeOutput([n, h, w, ci], 'float32');
     const zeros = zeroFilled(backend, [co]); // read for taps that miss dy
     const rows = n * h;
@@ -98,7 +98,7 @@ function conv2DBackpropInput(args: {
   const pr = w + info.padInfo.left - wz;
 
   const temps: TensorInfo[] = [];
-  const flipped = flipAndTranspose(backend, filter); // [KH, KW, Co, Ci]
+  const flipped = transposeFilter(backend, filter, true); // [KH, KW, Co, Ci]
   temps.push(flipped);
 
   let src = dy;
@@ -129,13 +129,14 @@ function conv2DBackpropInput(args: {
 }
 
 /**
- * `[KH, KW, Ci, Co]` → `[KH, KW, Co, Ci]` flipped in space, in one JavaScript pass on the heap
- * (float32; other dtypes through tfjs' Transpose and Reverse). tfjs' two kernels took ≈ 40 ms for a
- * 2048×512 filter — more than the convolution itself.
+ * `[KH, KW, Ci, Co]` → `[KH, KW, Co, Ci]`, flipped in space when `flip`, in one JavaScript pass on
+ * the heap (float32; other dtypes through tfjs' Transpose and Reverse). tfjs' two kernels took
+ * ≈ 40 ms for a 2048×512 filter — more than the convolution itself.
  */
-function flipAndTranspose(backend: BackendWasm, filter: TensorInfo): TensorInfo {
+function transposeFilter(backend: BackendWasm, filter: TensorInfo, flip: boolean): TensorInfo {
   if (filter.dtype !== 'float32') {
     const t = callKernel(backend, 'Transpose', { x: filter }, { perm: [0, 1, 3, 2] });
+    if (!flip) return t;
     const f = callKernel(backend, 'Reverse', { x: t }, { dims: [0, 1] });
     release(backend, t);
     return f;
@@ -147,7 +148,7 @@ function flipAndTranspose(backend: BackendWasm, filter: TensorInfo): TensorInfo 
   const dst = backend.typedArrayFromHeap(out) as Float32Array;
   const plane = ci * co;
   for (let tap = 0; tap < kh * kw; tap++) {
-    const from = (kh * kw - 1 - tap) * plane; // (KH−1−i, KW−1−j) for tap (i, j)
+    const from = (flip ? kh * kw - 1 - tap : tap) * plane; // flipped: (KH−1−i, KW−1−j) for tap (i, j)
     const to = tap * plane;
     for (let c = 0; c < ci; c++) {
       let s = from + c * co;

@@ -5,8 +5,6 @@ import type { ConvProblem } from './conv2d.js';
 import { sliceStart, type SimdKernels } from './simd-kernels.js';
 import { offsetOf } from './state.js';
 
-/** The forward convolution's geometry (x `[n, h, w, ci]`, dy `[n, oh, ow, co]`, filter `[kh, kw, ci, co]`). */
-export type FilterGradientProblem = ConvProblem;
 
 /** Below this many multiply-adds per thread, waking a helper costs more than it saves. */
 const MIN_MACS_PER_THREAD = 2_000_000;
@@ -15,7 +13,7 @@ const MIN_MACS_PER_THREAD = 2_000_000;
  * dW `[KH, KW, Ci, Co]` of NHWC float32 `x` and `dy` by csrc/filter-grad.c: each thread sums its
  * slice of the batch into its own dW (no packing, no transposes), then the slices are added.
  */
-export function simdFilterGradient(kernels: SimdKernels, backend: BackendWasm, x: TensorInfo, dy: TensorInfo, p: FilterGradientProblem): TensorInfo {
+export function simdFilterGradient(kernels: SimdKernels, backend: BackendWasm, x: TensorInfo, dy: TensorInfo, p: ConvProblem): TensorInfo {
   const size = p.kh * p.kw * p.ci * p.co;
   const macs = p.n * p.oh * p.ow * size;
   const threads = kernels.threadsFor(p.n, macs, MIN_MACS_PER_THREAD);
