@@ -75,6 +75,22 @@ describe('conv2dBias', () => {
     tf.dispose([backward.result as tf.Tensor, x, w, b]);
   });
 
+  it('names the operand whose shape is wrong, and leaks nothing', async () => {
+    await initBackend('wasm');
+    const x = tf.ones([1, 4, 4, 2]) as tf.Tensor4D;
+    const w = tf.ones([3, 3, 2, 3]) as tf.Tensor4D;
+    const b = tf.ones([3]) as tf.Tensor1D;
+    const badBias = tf.ones([5]) as tf.Tensor1D;
+    const badFilter = tf.ones([3, 3, 4, 3]) as tf.Tensor4D;
+    const badX = tf.ones([4, 4, 2]) as unknown as tf.Tensor4D;
+    const before = tf.memory().numTensors;
+    expect(() => conv2dBias(x, w, badBias, 1, 'same')).toThrow(/bias must have shape \[3\] .*got \[5\]/);
+    expect(() => conv2dBias(x, badFilter, b, 1, 'same')).toThrow(/filter must be \[kh, kw, 2 .*got \[3,3,4,3\]/);
+    expect(() => conv2dBias(badX, w, b, 1, 'same')).toThrow(/x must be NHWC rank 4, got shape \[4,4,2\]/);
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([x, w, b, badBias, badFilter, badX]);
+  });
+
   it('on cpu is conv2d then add', async () => {
     await initBackend('cpu');
     const x = tf.ones([1, 4, 4, 2]) as tf.Tensor4D;
