@@ -1,5 +1,5 @@
 /**
- * `node dist/main.js --profile --backend tensorflow --models resnet20 --tasks train [--impl cnn|ref --bn ...]`:
+ * `node dist/main.js --profile --backend tensorflow --models resnet20 --tasks train [--impl cnn|ref --bn ...] [--by-shape]`:
  * which kernels one step spends its time in (tf.profile; kernel times are wall-clock per kernel,
  * so only the distribution is meaningful on a loaded machine).
  */
@@ -50,6 +50,21 @@ export async function profileMain(argv: string[]): Promise<void> {
   console.log(`${backend} ${arch} ${task} (${impl}): ${info.kernels.length} kernels, Σ kernel ${total.toFixed(0)} ms, wall ${wall.toFixed(0)} ms (profiling adds overhead)`);
   for (const [name, e] of [...by.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, 25)) {
     console.log(`${name.padEnd(28)} ${String(e.n).padStart(5)} calls ${e.ms.toFixed(1).padStart(9)} ms ${((100 * e.ms) / total).toFixed(1).padStart(5)}%`);
+  }
+  if (argv.includes('--by-shape')) {
+    // The convolutions per input shape: which layers a kernel change should target.
+    const shapes = new Map<string, { n: number; ms: number }>();
+    for (const k of info.kernels) {
+      if (!k.name.startsWith('Conv2D')) continue;
+      const key = `${k.name} ${k.inputShapes.map((s) => `[${s}]`).join(' ')}`;
+      const e = shapes.get(key) ?? { n: 0, ms: 0 };
+      e.n++;
+      e.ms += typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
+      shapes.set(key, e);
+    }
+    for (const [key, e] of [...shapes.entries()].sort((a, b) => b[1].ms - a[1].ms)) {
+      console.log(`${key.padEnd(70)} ${String(e.n).padStart(3)}× ${e.ms.toFixed(1).padStart(8)} ms`);
+    }
   }
   fns.dispose();
   process.exit(0);

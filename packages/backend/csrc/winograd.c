@@ -51,14 +51,16 @@ typedef struct {
   int H, W, Ci, OH, OW, Co, top, left, TY, TX;
 } Geometry;
 
-// V[ξ][b][ci..ci+3] for tile index `tile` (block row b).
-static inline void input_transform(const float *x, float *v, const Geometry *g, int tile, int b, int nb) {
+// V[ξ][b][ci − ci0..] for tile index `tile` (block row b), input channels [ci0, ci1).
+static inline void input_transform(const float *x, float *v, const Geometry *g, int tile, int b, int nb, int ci0,
+                                   int ci1) {
   const int n = tile / (g->TY * g->TX), rest = tile % (g->TY * g->TX);
   const int iy0 = 2 * (rest / g->TX) - g->top, ix0 = 2 * (rest % g->TX) - g->left;
   const float *ximg = x + (long)n * g->H * g->W * g->Ci;
   const int inside = iy0 >= 0 && iy0 + 4 <= g->H && ix0 >= 0 && ix0 + 4 <= g->W;
-  const long vstride = (long)nb * g->Ci;  // between ξ planes
-  for (int ci = 0; ci < g->Ci; ci += 4) {
+  const int cw = ci1 - ci0;
+  const long vstride = (long)nb * cw;  // between ξ planes
+  for (int ci = ci0; ci < ci1; ci += 4) {
     v128_t d[4][4];
     for (int i = 0; i < 4; i++)
       for (int j = 0; j < 4; j++) {
@@ -74,7 +76,7 @@ static inline void input_transform(const float *x, float *v, const Geometry *g, 
       t[2][j] = wasm_f32x4_sub(d[2][j], d[1][j]);
       t[3][j] = wasm_f32x4_sub(d[1][j], d[3][j]);
     }
-    float *vp = v + (long)b * g->Ci + ci;
+    float *vp = v + (long)b * cw + (ci - ci0);
     for (int i = 0; i < 4; i++) {  // V = t B
       wasm_v128_store(vp + (4 * i + 0) * vstride, wasm_f32x4_sub(t[i][0], t[i][2]));
       wasm_v128_store(vp + (4 * i + 1) * vstride, wasm_f32x4_add(t[i][1], t[i][2]));
@@ -144,7 +146,7 @@ __attribute__((export_name("winograd_conv"))) void winograd_conv(const float *x,
   const long uplane = (long)Ci * Co;
   for (int start = t0; start < t1; start += BLOCK) {
     const int nb = t1 - start < BLOCK ? t1 - start : BLOCK;
-    for (int b = 0; b < nb; b++) input_transform(x, v, &g, start + b, b, nb);
+    for (int b = 0; b < nb; b++) input_transform(x, v, &g, start + b, b, nb, 0, Ci);
     for (int xi = 0; xi < 16; xi++) {
       const float *vx = v + (long)xi * nb * Ci, *ux = u + xi * uplane;
       float *mx = m + (long)xi * nb * Co;
@@ -156,4 +158,110 @@ __attribute__((export_name("winograd_conv"))) void winograd_conv(const float *x,
     }
     for (int b = 0; b < nb; b++) output_transform(m, y, &g, start + b, b, nb, bias);
   }
+}
+
+// ---- Filter gradient (Conv2DBackpropFilter of the same convolutions) ----
+//
+// The forward tile is y = Aᵀ[U ⊙ V]A with U = G g Gᵀ, so dL/dU = (A dy Aᵀ) ⊙ V per tile, and
+// dw = Gᵀ (Σ_tiles dL/dU) G: per ξ, the sum over tiles is one matrix product
+// M[ξ][ci][co] = Σ_t V[ξ][t][ci] · D[ξ][t][co] (D = A dy Aᵀ), with the tiles as its long inner
+// dimension — 16 multiply-adds per tile and channel pair instead of 36.
+// winograd_filter_grad: input channels [ci0, ci1) (multiples of 4) of dw [3, 3, Ci, Co], over all
+// N·TY·TX tiles; threads take disjoint channel ranges, so each transforms x for its channels and
+// all of dy (cheap: 2×2 values per tile). `m` holds 16·Ci·Co floats (shared, rows [ci0, ci1) are
+// this thread's), `scratch` 16·block·(ci1 − ci0 + Co) floats for this thread.
+
+// D[ξ][b][co..co+3] = (A d Aᵀ)[ξ] for the 2×2 dy tile of tile index `tile`.
+static inline void dy_transform(const float *dy, float *dt, const Geometry *g, int tile, int b, int nb) {
+  const int n = tile / (g->TY * g->TX), rest = tile % (g->TY * g->TX);
+  const int oy0 = 2 * (rest / g->TX), ox0 = 2 * (rest % g->TX);
+  const float *dyimg = dy + (long)n * g->OH * g->OW * g->Co;
+  const int has_y1 = oy0 + 1 < g->OH, has_x1 = ox0 + 1 < g->OW;
+  const long dstride = (long)nb * g->Co;
+  const float *p00 = dyimg + ((long)oy0 * g->OW + ox0) * g->Co;
+  for (int co = 0; co < g->Co; co += 4) {
+    const v128_t zero = wasm_f32x4_splat(0);
+    const v128_t d00 = wasm_v128_load(p00 + co);
+    const v128_t d01 = has_x1 ? wasm_v128_load(p00 + g->Co + co) : zero;
+    const v128_t d10 = has_y1 ? wasm_v128_load(p00 + (long)g->OW * g->Co + co) : zero;
+    const v128_t d11 = has_y1 && has_x1 ? wasm_v128_load(p00 + (long)(g->OW + 1) * g->Co + co) : zero;
+    // r = A d (rows: d0, d0 + d1, d0 − d1, −d1), then the same across columns.
+    v128_t r[4][2];
+    r[0][0] = d00, r[0][1] = d01;
+    r[1][0] = wasm_f32x4_add(d00, d10), r[1][1] = wasm_f32x4_add(d01, d11);
+    r[2][0] = wasm_f32x4_sub(d00, d10), r[2][1] = wasm_f32x4_sub(d01, d11);
+    r[3][0] = wasm_f32x4_neg(d10), r[3][1] = wasm_f32x4_neg(d11);
+    float *dp = dt + (long)b * g->Co + co;
+    for (int i = 0; i < 4; i++) {
+      wasm_v128_store(dp + (4 * i + 0) * dstride, r[i][0]);
+      wasm_v128_store(dp + (4 * i + 1) * dstride, wasm_f32x4_add(r[i][0], r[i][1]));
+      wasm_v128_store(dp + (4 * i + 2) * dstride, wasm_f32x4_sub(r[i][0], r[i][1]));
+      wasm_v128_store(dp + (4 * i + 3) * dstride, wasm_f32x4_neg(r[i][1]));
+    }
+  }
+}
+
+// m[ci..ci+3][co..co+7] (+)= Σ_b v[b][ci..ci+3] · d[b][co..co+7].
+static inline void gemm_tn(const float *v, const float *d, float *m, int nb, int cw, int Co, int co, int first) {
+  v128_t acc[4][2];
+  for (int r = 0; r < 4; r++) {
+    acc[r][0] = first ? wasm_f32x4_splat(0) : wasm_v128_load(m + (long)r * Co + co);
+    acc[r][1] = first ? wasm_f32x4_splat(0) : wasm_v128_load(m + (long)r * Co + co + 4);
+  }
+  for (int b = 0; b < nb; b++, v += cw, d += Co) {
+    const v128_t d0 = wasm_v128_load(d + co), d1 = wasm_v128_load(d + co + 4);
+    for (int r = 0; r < 4; r++) {
+      const v128_t s = wasm_v128_load32_splat(v + r);
+      acc[r][0] = wasm_f32x4_add(acc[r][0], wasm_f32x4_mul(s, d0));
+      acc[r][1] = wasm_f32x4_add(acc[r][1], wasm_f32x4_mul(s, d1));
+    }
+  }
+  for (int r = 0; r < 4; r++) {
+    wasm_v128_store(m + (long)r * Co + co, acc[r][0]);
+    wasm_v128_store(m + (long)r * Co + co + 4, acc[r][1]);
+  }
+}
+
+__attribute__((export_name("winograd_filter_grad"))) void winograd_filter_grad(
+    const float *x, const float *dy, float *dw, int ci0, int ci1, int N, int H, int W, int Ci, int OH, int OW,
+    int Co, int top, int left, float *m, float *scratch, int block) {
+  const Geometry g = {H, W, Ci, OH, OW, Co, top, left, (OH + 1) / 2, (OW + 1) / 2};
+  const int tiles = N * g.TY * g.TX, cw = ci1 - ci0;
+  const long plane = (long)Ci * Co;
+  float *v = scratch, *dt = scratch + 16L * block * cw;
+  for (int start = 0; start < tiles; start += block) {
+    const int nb = tiles - start < block ? tiles - start : block;
+    for (int b = 0; b < nb; b++) {
+      input_transform(x, v, &g, start + b, b, nb, ci0, ci1);
+      dy_transform(dy, dt, &g, start + b, b, nb);
+    }
+    for (int xi = 0; xi < 16; xi++) {
+      const float *vx = v + (long)xi * nb * cw, *dx = dt + (long)xi * nb * Co;
+      float *mx = m + xi * plane;
+      for (int ci = ci0; ci < ci1; ci += 4)
+        for (int co = 0; co < Co; co += 8) gemm_tn(vx + (ci - ci0), dx, mx + (long)ci * Co, nb, cw, Co, co, start == 0);
+    }
+  }
+  // dw = Gᵀ M G; G's rows (1, 0, 0), (½, ½, ½), (½, −½, ½), (0, 0, 1).
+  const v128_t half = wasm_f32x4_splat(0.5f);
+  for (int ci = ci0; ci < ci1; ci++)
+    for (int co = 0; co < Co; co += 4) {
+      const float *mp = m + (long)ci * Co + co;
+      v128_t t[3][4];
+      for (int j = 0; j < 4; j++) {  // t = Gᵀ M
+        const v128_t m0 = wasm_v128_load(mp + (0 + j) * plane), m1 = wasm_v128_load(mp + (4 + j) * plane);
+        const v128_t m2 = wasm_v128_load(mp + (8 + j) * plane), m3 = wasm_v128_load(mp + (12 + j) * plane);
+        const v128_t s = wasm_f32x4_mul(half, wasm_f32x4_add(m1, m2));
+        t[0][j] = wasm_f32x4_add(m0, s);
+        t[1][j] = wasm_f32x4_mul(half, wasm_f32x4_sub(m1, m2));
+        t[2][j] = wasm_f32x4_add(s, m3);
+      }
+      float *wp = dw + (long)ci * Co + co;
+      for (int i = 0; i < 3; i++) {  // dw = t G
+        const v128_t s = wasm_f32x4_mul(half, wasm_f32x4_add(t[i][1], t[i][2]));
+        wasm_v128_store(wp + (long)(3 * i + 0) * plane, wasm_f32x4_add(t[i][0], s));
+        wasm_v128_store(wp + (long)(3 * i + 1) * plane, wasm_f32x4_mul(half, wasm_f32x4_sub(t[i][1], t[i][2])));
+        wasm_v128_store(wp + (long)(3 * i + 2) * plane, wasm_f32x4_add(s, t[i][3]));
+      }
+    }
 }
