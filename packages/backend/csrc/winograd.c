@@ -7,7 +7,6 @@
 // (any bottom/right: outputs past OH/OW are not written). Needs Ci % 4 == 0 and Co % 8 == 0.
 //
 // winograd_filter: U[ξ][ci][co] = (G g Gᵀ)[ξ] for each (ci, co), ξ = 4·row + col of the 4×4 tile.
-// (Its loop over co reads w with stride Ci when `flipped`: fine, the filter is small next to the data.)
 // winograd_conv: output tiles [t0, t1) of the N·TY·TX tiles (TY = ⌈OH/2⌉, TX = ⌈OW/2⌉), in blocks
 // of up to BLOCK tiles that stay in cache: input transform V = Bᵀ d B (4 channels per vector) into
 // scratch, 16 small matrix products M[ξ] = V[ξ] · U[ξ] (register tile 4 tiles × 8 channels), output
@@ -15,33 +14,44 @@
 // for the calling thread.
 #include <wasm_simd128.h>
 
+#include "winograd-gemm.h"
+
 #define BLOCK 32
 
-// U for input channels [ci0, ci1). `flipped`: the filter of the input gradient instead — w is
-// the forward filter [3, 3, Co, Ci] (Co here = the forward input channels) used flipped in space
-// and transposed, g[i][j] = w[2 − i][2 − j][co][ci], so no flipped copy is ever made.
+// U for input channels [ci0, ci1), 4 output channels at a time (Co % 4 == 0). `flipped`: the
+// filter of the input gradient instead — w is the forward filter [3, 3, Co, Ci] (Co here = the
+// forward input channels) used flipped in space and transposed, g[i][j] = w[2 − i][2 − j][co][ci],
+// so no flipped copy is ever made (its loads are strided: fine, the filter is small next to the data).
 __attribute__((export_name("winograd_filter"))) void winograd_filter(const float *w, float *u, int Ci, int Co,
                                                                      int ci0, int ci1, int flipped) {
   const long plane = (long)Ci * Co;
+  const v128_t half = wasm_f32x4_splat(0.5f);
   for (int ci = ci0; ci < ci1; ci++) {
-    for (int co = 0; co < Co; co++) {
-      float g[3][3], t[4][3];
-      for (int i = 0; i < 3; i++)
-        for (int j = 0; j < 3; j++)
-          g[i][j] = flipped ? w[((long)((2 - i) * 3 + (2 - j)) * Co + co) * Ci + ci]
-                            : w[((long)(i * 3 + j) * Ci + ci) * Co + co];
-      for (int j = 0; j < 3; j++) {  // t = G g
+    for (int co = 0; co < Co; co += 4) {
+      v128_t g[3][3], t[4][3];
+      UNROLL for (int i = 0; i < 3; i++)
+        UNROLL for (int j = 0; j < 3; j++) {
+          if (flipped) {
+            const float *p = w + ((long)((2 - i) * 3 + (2 - j)) * Co + co) * Ci + ci;
+            g[i][j] = wasm_f32x4_make(p[0], p[Ci], p[2 * Ci], p[3 * Ci]);
+          } else {
+            g[i][j] = wasm_v128_load(w + ((long)(i * 3 + j) * Ci + ci) * Co + co);
+          }
+        }
+      UNROLL for (int j = 0; j < 3; j++) {  // t = G g; G's rows (1, 0, 0), (½, ½, ½), (½, −½, ½), (0, 0, 1)
+        const v128_t ac = wasm_f32x4_add(g[0][j], g[2][j]);
         t[0][j] = g[0][j];
-        t[1][j] = 0.5f * (g[0][j] + g[1][j] + g[2][j]);
-        t[2][j] = 0.5f * (g[0][j] - g[1][j] + g[2][j]);
+        t[1][j] = wasm_f32x4_mul(half, wasm_f32x4_add(ac, g[1][j]));
+        t[2][j] = wasm_f32x4_mul(half, wasm_f32x4_sub(ac, g[1][j]));
         t[3][j] = g[2][j];
       }
-      for (int i = 0; i < 4; i++) {  // U = t Gᵀ
+      UNROLL for (int i = 0; i < 4; i++) {  // U = t Gᵀ
         float *ui = u + (long)(4 * i) * plane + (long)ci * Co + co;
-        ui[0] = t[i][0];
-        ui[plane] = 0.5f * (t[i][0] + t[i][1] + t[i][2]);
-        ui[2 * plane] = 0.5f * (t[i][0] - t[i][1] + t[i][2]);
-        ui[3 * plane] = t[i][2];
+        const v128_t ac = wasm_f32x4_add(t[i][0], t[i][2]);
+        wasm_v128_store(ui, t[i][0]);
+        wasm_v128_store(ui + plane, wasm_f32x4_mul(half, wasm_f32x4_add(ac, t[i][1])));
+        wasm_v128_store(ui + 2 * plane, wasm_f32x4_mul(half, wasm_f32x4_sub(ac, t[i][1])));
+        wasm_v128_store(ui + 3 * plane, t[i][2]);
       }
     }
   }
@@ -52,7 +62,7 @@ typedef struct {
 } Geometry;
 
 // V[ξ][b][ci − ci0..] for tile index `tile` (block row b), input channels [ci0, ci1).
-static inline void input_transform(const float *x, float *v, const Geometry *g, int tile, int b, int nb, int ci0,
+INLINE void input_transform(const float *x, float *v, const Geometry *g, int tile, int b, int nb, int ci0,
                                    int ci1) {
   const int n = tile / (g->TY * g->TX), rest = tile % (g->TY * g->TX);
   const int iy0 = 2 * (rest / g->TX) - g->top, ix0 = 2 * (rest % g->TX) - g->left;
@@ -62,22 +72,22 @@ static inline void input_transform(const float *x, float *v, const Geometry *g, 
   const long vstride = (long)nb * cw;  // between ξ planes
   for (int ci = ci0; ci < ci1; ci += 4) {
     v128_t d[4][4];
-    for (int i = 0; i < 4; i++)
-      for (int j = 0; j < 4; j++) {
+    UNROLL for (int i = 0; i < 4; i++)
+      UNROLL for (int j = 0; j < 4; j++) {
         const int iy = iy0 + i, ix = ix0 + j;
         d[i][j] = inside || (iy >= 0 && iy < g->H && ix >= 0 && ix < g->W)
                       ? wasm_v128_load(ximg + ((long)iy * g->W + ix) * g->Ci + ci)
                       : wasm_f32x4_splat(0);
       }
     v128_t t[4][4];
-    for (int j = 0; j < 4; j++) {  // t = Bᵀ d
+    UNROLL for (int j = 0; j < 4; j++) {  // t = Bᵀ d
       t[0][j] = wasm_f32x4_sub(d[0][j], d[2][j]);
       t[1][j] = wasm_f32x4_add(d[1][j], d[2][j]);
       t[2][j] = wasm_f32x4_sub(d[2][j], d[1][j]);
       t[3][j] = wasm_f32x4_sub(d[1][j], d[3][j]);
     }
     float *vp = v + (long)b * cw + (ci - ci0);
-    for (int i = 0; i < 4; i++) {  // V = t B
+    UNROLL for (int i = 0; i < 4; i++) {  // V = t B
       wasm_v128_store(vp + (4 * i + 0) * vstride, wasm_f32x4_sub(t[i][0], t[i][2]));
       wasm_v128_store(vp + (4 * i + 1) * vstride, wasm_f32x4_add(t[i][1], t[i][2]));
       wasm_v128_store(vp + (4 * i + 2) * vstride, wasm_f32x4_sub(t[i][2], t[i][1]));
@@ -86,30 +96,9 @@ static inline void input_transform(const float *x, float *v, const Geometry *g, 
   }
 }
 
-// M[ξ][b0..b0+R) = V[ξ][b0..b0+R) · U[ξ], R = 4 or 1 rows, 8 output channels at co.
-#define GEMM(R)                                                                                    \
-  static inline void gemm_##R(const float *v, const float *u, float *m, int Ci, int Co, int co) { \
-    v128_t acc[R][2];                                                                              \
-    for (int r = 0; r < R; r++) acc[r][0] = acc[r][1] = wasm_f32x4_splat(0);                       \
-    const float *up = u + co;                                                                      \
-    for (int ci = 0; ci < Ci; ci++, up += Co) {                                                    \
-      const v128_t u0 = wasm_v128_load(up), u1 = wasm_v128_load(up + 4);                           \
-      for (int r = 0; r < R; r++) {                                                                \
-        const v128_t s = wasm_v128_load32_splat(v + (long)r * Ci + ci);                            \
-        acc[r][0] = wasm_f32x4_add(acc[r][0], wasm_f32x4_mul(s, u0));                              \
-        acc[r][1] = wasm_f32x4_add(acc[r][1], wasm_f32x4_mul(s, u1));                              \
-      }                                                                                            \
-    }                                                                                              \
-    for (int r = 0; r < R; r++) {                                                                  \
-      wasm_v128_store(m + (long)r * Co + co, acc[r][0]);                                           \
-      wasm_v128_store(m + (long)r * Co + co + 4, acc[r][1]);                                       \
-    }                                                                                              \
-  }
-GEMM(4)
-GEMM(1)
 
 // y for tile index `tile` from M[ξ][b][co..co+3].
-static inline void output_transform(const float *m, float *y, const Geometry *g, int tile, int b, int nb,
+INLINE void output_transform(const float *m, float *y, const Geometry *g, int tile, int b, int nb,
                                     const float *bias) {
   const int n = tile / (g->TY * g->TX), rest = tile % (g->TY * g->TX);
   const int oy0 = 2 * (rest / g->TX), ox0 = 2 * (rest % g->TX);
@@ -119,13 +108,13 @@ static inline void output_transform(const float *m, float *y, const Geometry *g,
     const float *mp = m + (long)b * g->Co + co;
     const v128_t bv = bias ? wasm_v128_load(bias + co) : wasm_f32x4_splat(0);
     v128_t s[2][4];
-    for (int j = 0; j < 4; j++) {  // s = Aᵀ m
+    UNROLL for (int j = 0; j < 4; j++) {  // s = Aᵀ m
       const v128_t m0 = wasm_v128_load(mp + (0 + j) * mstride), m1 = wasm_v128_load(mp + (4 + j) * mstride);
       const v128_t m2 = wasm_v128_load(mp + (8 + j) * mstride), m3 = wasm_v128_load(mp + (12 + j) * mstride);
       s[0][j] = wasm_f32x4_add(wasm_f32x4_add(m0, m1), m2);
       s[1][j] = wasm_f32x4_sub(wasm_f32x4_sub(m1, m2), m3);
     }
-    for (int i = 0; i < 2; i++) {  // Y = s A
+    UNROLL for (int i = 0; i < 2; i++) {  // Y = s A
       const int oy = oy0 + i;
       if (oy >= g->OH) continue;
       float *yrow = yimg + (long)oy * g->OW * g->Co + co;
@@ -172,7 +161,7 @@ __attribute__((export_name("winograd_conv"))) void winograd_conv(const float *x,
 // this thread's), `scratch` 16·block·(ci1 − ci0 + Co) floats for this thread.
 
 // D[ξ][b][co..co+3] = (A d Aᵀ)[ξ] for the 2×2 dy tile of tile index `tile`.
-static inline void dy_transform(const float *dy, float *dt, const Geometry *g, int tile, int b, int nb) {
+INLINE void dy_transform(const float *dy, float *dt, const Geometry *g, int tile, int b, int nb) {
   const int n = tile / (g->TY * g->TX), rest = tile % (g->TY * g->TX);
   const int oy0 = 2 * (rest / g->TX), ox0 = 2 * (rest % g->TX);
   const float *dyimg = dy + (long)n * g->OH * g->OW * g->Co;
@@ -192,7 +181,7 @@ static inline void dy_transform(const float *dy, float *dt, const Geometry *g, i
     r[2][0] = wasm_f32x4_sub(d00, d10), r[2][1] = wasm_f32x4_sub(d01, d11);
     r[3][0] = wasm_f32x4_neg(d10), r[3][1] = wasm_f32x4_neg(d11);
     float *dp = dt + (long)b * g->Co + co;
-    for (int i = 0; i < 4; i++) {
+    UNROLL for (int i = 0; i < 4; i++) {
       wasm_v128_store(dp + (4 * i + 0) * dstride, r[i][0]);
       wasm_v128_store(dp + (4 * i + 1) * dstride, wasm_f32x4_add(r[i][0], r[i][1]));
       wasm_v128_store(dp + (4 * i + 2) * dstride, wasm_f32x4_sub(r[i][0], r[i][1]));
@@ -202,21 +191,21 @@ static inline void dy_transform(const float *dy, float *dt, const Geometry *g, i
 }
 
 // m[ci..ci+3][co..co+7] (+)= Σ_b v[b][ci..ci+3] · d[b][co..co+7].
-static inline void gemm_tn(const float *v, const float *d, float *m, int nb, int cw, int Co, int co, int first) {
+INLINE void gemm_tn(const float *v, const float *d, float *m, int nb, int cw, int Co, int co, int first) {
   v128_t acc[4][2];
-  for (int r = 0; r < 4; r++) {
+  UNROLL for (int r = 0; r < 4; r++) {
     acc[r][0] = first ? wasm_f32x4_splat(0) : wasm_v128_load(m + (long)r * Co + co);
     acc[r][1] = first ? wasm_f32x4_splat(0) : wasm_v128_load(m + (long)r * Co + co + 4);
   }
   for (int b = 0; b < nb; b++, v += cw, d += Co) {
     const v128_t d0 = wasm_v128_load(d + co), d1 = wasm_v128_load(d + co + 4);
-    for (int r = 0; r < 4; r++) {
+    UNROLL for (int r = 0; r < 4; r++) {
       const v128_t s = wasm_v128_load32_splat(v + r);
       acc[r][0] = wasm_f32x4_add(acc[r][0], wasm_f32x4_mul(s, d0));
       acc[r][1] = wasm_f32x4_add(acc[r][1], wasm_f32x4_mul(s, d1));
     }
   }
-  for (int r = 0; r < 4; r++) {
+  UNROLL for (int r = 0; r < 4; r++) {
     wasm_v128_store(m + (long)r * Co + co, acc[r][0]);
     wasm_v128_store(m + (long)r * Co + co + 4, acc[r][1]);
   }
@@ -248,7 +237,7 @@ __attribute__((export_name("winograd_filter_grad"))) void winograd_filter_grad(
     for (int co = 0; co < Co; co += 4) {
       const float *mp = m + (long)ci * Co + co;
       v128_t t[3][4];
-      for (int j = 0; j < 4; j++) {  // t = Gᵀ M
+      UNROLL for (int j = 0; j < 4; j++) {  // t = Gᵀ M
         const v128_t m0 = wasm_v128_load(mp + (0 + j) * plane), m1 = wasm_v128_load(mp + (4 + j) * plane);
         const v128_t m2 = wasm_v128_load(mp + (8 + j) * plane), m3 = wasm_v128_load(mp + (12 + j) * plane);
         const v128_t s = wasm_f32x4_mul(half, wasm_f32x4_add(m1, m2));
@@ -257,7 +246,7 @@ __attribute__((export_name("winograd_filter_grad"))) void winograd_filter_grad(
         t[2][j] = wasm_f32x4_add(s, m3);
       }
       float *wp = dw + (long)ci * Co + co;
-      for (int i = 0; i < 3; i++) {  // dw = t G
+      UNROLL for (int i = 0; i < 3; i++) {  // dw = t G
         const v128_t s = wasm_f32x4_mul(half, wasm_f32x4_add(t[i][1], t[i][2]));
         wasm_v128_store(wp + (long)(3 * i + 0) * plane, wasm_f32x4_add(t[i][0], s));
         wasm_v128_store(wp + (long)(3 * i + 1) * plane, wasm_f32x4_mul(half, wasm_f32x4_sub(t[i][1], t[i][2])));

@@ -29,6 +29,8 @@ const MIN_MACS_PER_THREAD = 1_000_000;
 export const DIRECT_MAX_WEIGHTS = 1 << 18;
 /** Tiles per cache block in csrc/winograd.c (its BLOCK). */
 const WINOGRAD_BLOCK = 32;
+/** Tiles per cache block in csrc/winograd4.c. */
+const WINOGRAD4_BLOCK = Number(process.env.W4_BLOCK ?? 16);
 
 export interface ConvProblem {
   n: number;
@@ -58,6 +60,17 @@ export function winogradFits(p: ConvProblem): boolean {
 }
 
 /**
+ * Whether csrc/winograd4.c's F(4×4, 3×3) computes this convolution instead of F(2×2, 3×3): where
+ * Winograd fits and there are enough 4×4 tiles to pay for the larger filter transform
+ * (36·Ci·Co values per call).
+ */
+export function winograd4Fits(p: ConvProblem): boolean {
+  if (!winogradFits(p) || switchedOff('CNN_WASM_WINOGRAD4')) return false;
+  const tiles = p.n * Math.ceil(p.oh / 4) * Math.ceil(p.ow / 4);
+  return tiles >= Number(process.env.W4_MIN_TILES ?? 32);
+}
+
+/**
  * NHWC float32 convolution `y = conv(x, filter)` (filter HWIO, zero padding top/left, dilation 1)
  * by our kernels: Winograd F(2×2, 3×3) where it fits ({@link winogradFits}), else the direct
  * csrc/conv2d.c. `filterLayout: 'flipped'` (Winograd only): `filter` is a forward filter
@@ -77,6 +90,21 @@ export function simdConv2d(
   const out = backend.makeOutput([p.n, p.oh, p.ow, p.co], 'float32');
   const macs = p.n * p.oh * p.ow * p.co * p.kh * p.kw * p.ci;
   if (macs === 0) return out;
+  if (winograd4Fits(p)) {
+    const tiles = p.n * Math.ceil(p.oh / 4) * Math.ceil(p.ow / 4);
+    const threads = kernels.threadsFor(tiles, macs, MIN_MACS_PER_THREAD);
+    const scratchFloats = 36 * WINOGRAD4_BLOCK * (p.ci + p.co);
+    const u = backend.makeOutput([36 * p.ci * p.co], 'float32');
+    const scratch = backend.makeOutput([threads * scratchFloats], 'float32');
+    const c = sliceStart(p.ci, threads);
+    const [wAt, xAt, uAt, yAt, sAt] = [filter, x, u, out, scratch].map((t) => offsetOf(backend, t));
+    kernels.parallel('winograd4_filter', threads, (k) => [wAt, uAt, p.ci, p.co, c(k), c(k + 1), filterLayout === 'flipped' ? 1 : 0]);
+    const t = sliceStart(tiles, threads);
+    const bAt = bias ? offsetOf(backend, bias) : 0;
+    kernels.parallel('winograd4_conv', threads, (k) => [xAt, uAt, yAt, t(k), t(k + 1), p.h, p.w, p.ci, p.oh, p.ow, p.co, p.top, p.left, sAt + 4 * k * scratchFloats, bAt, WINOGRAD4_BLOCK]);
+    release(backend, u, scratch);
+    return out;
+  }
   if (winogradFits(p)) {
     const tiles = p.n * Math.ceil(p.oh / 2) * Math.ceil(p.ow / 2);
     const threads = kernels.threadsFor(tiles, macs, MIN_MACS_PER_THREAD);

@@ -1,0 +1,31 @@
+// The matrix products of the Winograd forward convolutions (winograd.c, winograd4.c): for one
+// transform point ξ, M = V · U with V [tiles, Ci] and U [Ci, Co].
+#include <wasm_simd128.h>
+
+// Fixed-size loops over transform values must unroll, or their arrays land on the shadow stack
+// (which this module must not use: see ../scripts/build-simd-kernels.sh).
+#define UNROLL _Pragma("clang loop unroll(full)")
+// Likewise helpers with such arrays must be inlined into their (unrolled) callers.
+#define INLINE static inline __attribute__((always_inline))
+
+// M[ξ][b0..b0+R) = V[ξ][b0..b0+R) · U[ξ], R = 4 or 1 rows, 8 output channels at co.
+#define GEMM(R)                                                                                    \
+  INLINE void gemm_##R(const float *v, const float *u, float *m, int Ci, int Co, int co) { \
+    v128_t acc[R][2];                                                                              \
+    for (int r = 0; r < R; r++) acc[r][0] = acc[r][1] = wasm_f32x4_splat(0);                       \
+    const float *up = u + co;                                                                      \
+    for (int ci = 0; ci < Ci; ci++, up += Co) {                                                    \
+      const v128_t u0 = wasm_v128_load(up), u1 = wasm_v128_load(up + 4);                           \
+      for (int r = 0; r < R; r++) {                                                                \
+        const v128_t s = wasm_v128_load32_splat(v + (long)r * Ci + ci);                            \
+        acc[r][0] = wasm_f32x4_add(acc[r][0], wasm_f32x4_mul(s, u0));                              \
+        acc[r][1] = wasm_f32x4_add(acc[r][1], wasm_f32x4_mul(s, u1));                              \
+      }                                                                                            \
+    }                                                                                              \
+    for (int r = 0; r < R; r++) {                                                                  \
+      wasm_v128_store(m + (long)r * Co + co, acc[r][0]);                                           \
+      wasm_v128_store(m + (long)r * Co + co + 4, acc[r][1]);                                       \
+    }                                                                                              \
+  }
+GEMM(4)
+GEMM(1)
