@@ -1,5 +1,6 @@
-// The matrix products of the Winograd forward convolutions (winograd.c, winograd4.c): for one
-// transform point ξ, M = V · U with V [tiles, Ci] and U [Ci, Co].
+// The matrix products of the Winograd convolutions (winograd.c, winograd4.c), for one transform
+// point ξ: forward M = V · U (V [tiles, Ci], U [Ci, Co]); filter gradient M += Vᵀ · D (V [tiles, Ci],
+// D [tiles, Co]).
 #include <wasm_simd128.h>
 
 // Fixed-size loops over transform values must unroll, or their arrays land on the shadow stack
@@ -29,3 +30,24 @@
   }
 GEMM(4)
 GEMM(1)
+
+// m[ci..ci+3][co..co+7] (+)= Σ_b v[b][ci..ci+3] · d[b][co..co+7].
+INLINE void gemm_tn(const float *v, const float *d, float *m, int nb, int cw, int Co, int co, int first) {
+  v128_t acc[4][2];
+  UNROLL for (int r = 0; r < 4; r++) {
+    acc[r][0] = first ? wasm_f32x4_splat(0) : wasm_v128_load(m + (long)r * Co + co);
+    acc[r][1] = first ? wasm_f32x4_splat(0) : wasm_v128_load(m + (long)r * Co + co + 4);
+  }
+  for (int b = 0; b < nb; b++, v += cw, d += Co) {
+    const v128_t d0 = wasm_v128_load(d + co), d1 = wasm_v128_load(d + co + 4);
+    UNROLL for (int r = 0; r < 4; r++) {
+      const v128_t s = wasm_v128_load32_splat(v + r);
+      acc[r][0] = wasm_f32x4_add(acc[r][0], wasm_f32x4_mul(s, d0));
+      acc[r][1] = wasm_f32x4_add(acc[r][1], wasm_f32x4_mul(s, d1));
+    }
+  }
+  UNROLL for (int r = 0; r < 4; r++) {
+    wasm_v128_store(m + (long)r * Co + co, acc[r][0]);
+    wasm_v128_store(m + (long)r * Co + co + 4, acc[r][1]);
+  }
+}

@@ -190,27 +190,6 @@ INLINE void dy_transform(const float *dy, float *dt, const Geometry *g, int tile
   }
 }
 
-// m[ci..ci+3][co..co+7] (+)= Σ_b v[b][ci..ci+3] · d[b][co..co+7].
-INLINE void gemm_tn(const float *v, const float *d, float *m, int nb, int cw, int Co, int co, int first) {
-  v128_t acc[4][2];
-  UNROLL for (int r = 0; r < 4; r++) {
-    acc[r][0] = first ? wasm_f32x4_splat(0) : wasm_v128_load(m + (long)r * Co + co);
-    acc[r][1] = first ? wasm_f32x4_splat(0) : wasm_v128_load(m + (long)r * Co + co + 4);
-  }
-  for (int b = 0; b < nb; b++, v += cw, d += Co) {
-    const v128_t d0 = wasm_v128_load(d + co), d1 = wasm_v128_load(d + co + 4);
-    UNROLL for (int r = 0; r < 4; r++) {
-      const v128_t s = wasm_v128_load32_splat(v + r);
-      acc[r][0] = wasm_f32x4_add(acc[r][0], wasm_f32x4_mul(s, d0));
-      acc[r][1] = wasm_f32x4_add(acc[r][1], wasm_f32x4_mul(s, d1));
-    }
-  }
-  UNROLL for (int r = 0; r < 4; r++) {
-    wasm_v128_store(m + (long)r * Co + co, acc[r][0]);
-    wasm_v128_store(m + (long)r * Co + co + 4, acc[r][1]);
-  }
-}
-
 __attribute__((export_name("winograd_filter_grad"))) void winograd_filter_grad(
     const float *x, const float *dy, float *dw, int ci0, int ci1, int N, int H, int W, int Ci, int OH, int OW,
     int Co, int top, int left, float *m, float *scratch, int block) {

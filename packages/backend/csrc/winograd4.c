@@ -8,6 +8,8 @@
 // winograd4_filter: U[ξ][ci][co] = (G g Gᵀ)[ξ], ξ = 6·row + col, for ci in [ci0, ci1).
 // winograd4_conv: output tiles [t0, t1) of the N·TY·TX tiles (TY = ⌈OH/4⌉, TX = ⌈OW/4⌉), in
 // blocks of `block` tiles; `scratch` holds 36·block·(Ci + Co) floats for the calling thread.
+// winograd4_filter_grad: as winograd.c's winograd_filter_grad with 6×6 tiles (`m` 36·Ci·Co floats,
+// `scratch` 36·block·(ci1 − ci0 + Co)).
 #include <wasm_simd128.h>
 
 #include "winograd-gemm.h"
@@ -78,14 +80,15 @@ typedef struct {
     r[5] = wasm_f32x4_add(wasm_f32x4_sub(wasm_f32x4_mul(four, d[1]), wasm_f32x4_mul(five, d[3])), d[5]); \
   } while (0)
 
-// V[ξ][b][ci..ci+3] for tile index `tile` (block row b).
-INLINE void input_transform(const float *x, float *v, const Geometry *g, int tile, int b, int nb) {
+// V[ξ][b][ci − ci0..] for tile index `tile` (block row b), input channels [ci0, ci1).
+INLINE void input_transform(const float *x, float *v, const Geometry *g, int tile, int b, int nb, int ci0, int ci1) {
   const int n = tile / (g->TY * g->TX), rest = tile % (g->TY * g->TX);
   const int iy0 = 4 * (rest / g->TX) - g->top, ix0 = 4 * (rest % g->TX) - g->left;
   const float *ximg = x + (long)n * g->H * g->W * g->Ci;
   const int inside = iy0 >= 0 && iy0 + 6 <= g->H && ix0 >= 0 && ix0 + 6 <= g->W;
-  const long vstride = (long)nb * g->Ci;  // between ξ planes
-  for (int ci = 0; ci < g->Ci; ci += 4) {
+  const int cw = ci1 - ci0;
+  const long vstride = (long)nb * cw;  // between ξ planes
+  for (int ci = ci0; ci < ci1; ci += 4) {
     v128_t t[6][6];
     UNROLL for (int j = 0; j < 6; j++) {  // t = Bᵀ d, one input column at a time
       v128_t d[6];
@@ -100,7 +103,7 @@ INLINE void input_transform(const float *x, float *v, const Geometry *g, int til
       B_T(d, r);
       UNROLL for (int i = 0; i < 6; i++) t[i][j] = r[i];
     }
-    float *vp = v + (long)b * g->Ci + ci;
+    float *vp = v + (long)b * cw + (ci - ci0);
     UNROLL for (int i = 0; i < 6; i++) {  // V = t B
       v128_t r[6];
       B_T(t[i], r);
@@ -158,7 +161,7 @@ __attribute__((export_name("winograd4_conv"))) void winograd4_conv(const float *
   const long uplane = (long)Ci * Co;
   for (int start = t0; start < t1; start += block) {
     const int nb = t1 - start < block ? t1 - start : block;
-    for (int b = 0; b < nb; b++) input_transform(x, v, &g, start + b, b, nb);
+    for (int b = 0; b < nb; b++) input_transform(x, v, &g, start + b, b, nb, 0, Ci);
     for (int xi = 0; xi < 36; xi++) {
       const float *vx = v + (long)xi * nb * Ci, *ux = u + xi * uplane;
       float *mx = m + (long)xi * nb * Co;
@@ -170,4 +173,100 @@ __attribute__((export_name("winograd4_conv"))) void winograd4_conv(const float *
     }
     for (int b = 0; b < nb; b++) output_transform(m, y, &g, start + b, b, nb, bias);
   }
+}
+
+// ---- Filter gradient: dw = Gᵀ [Σ_tiles (A dy Aᵀ) ⊙ (Bᵀ x B)] G (see winograd.c) ----
+
+// A applied to 4 values (rows of A = columns of Aᵀ: (1, 0, 0, 0), (1, 1, 1, 1), (1, −1, 1, −1),
+// (1, 2, 4, 8), (1, −2, 4, −8), (0, 0, 0, 1)).
+#define A_(d, r)                                                                         \
+  do {                                                                                   \
+    const v128_t e = wasm_f32x4_add(d[0], d[2]), o = wasm_f32x4_add(d[1], d[3]);         \
+    const v128_t e4 = wasm_f32x4_add(d[0], wasm_f32x4_mul(wasm_f32x4_splat(4), d[2]));   \
+    const v128_t o8 = wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_splat(2), d[1]), wasm_f32x4_mul(wasm_f32x4_splat(8), d[3])); \
+    r[0] = d[0];                                                                         \
+    r[1] = wasm_f32x4_add(e, o);                                                         \
+    r[2] = wasm_f32x4_sub(e, o);                                                         \
+    r[3] = wasm_f32x4_add(e4, o8);                                                       \
+    r[4] = wasm_f32x4_sub(e4, o8);                                                       \
+    r[5] = d[3];                                                                         \
+  } while (0)
+
+// D[ξ][b][co..co+3] = (A d Aᵀ)[ξ] for the 4×4 dy tile of tile index `tile` (zeros past OH, OW).
+INLINE void dy_transform(const float *dy, float *dt, const Geometry *g, int tile, int b, int nb) {
+  const int n = tile / (g->TY * g->TX), rest = tile % (g->TY * g->TX);
+  const int oy0 = 4 * (rest / g->TX), ox0 = 4 * (rest % g->TX);
+  const float *dyimg = dy + (long)n * g->OH * g->OW * g->Co;
+  const int inside = oy0 + 4 <= g->OH && ox0 + 4 <= g->OW;
+  const long dstride = (long)nb * g->Co;
+  for (int co = 0; co < g->Co; co += 4) {
+    v128_t t[6][4];
+    UNROLL for (int j = 0; j < 4; j++) {  // t = A d, one dy column at a time
+      v128_t d[4], r[6];
+      UNROLL for (int i = 0; i < 4; i++)
+        d[i] = inside || (oy0 + i < g->OH && ox0 + j < g->OW)
+                   ? wasm_v128_load(dyimg + ((long)(oy0 + i) * g->OW + ox0 + j) * g->Co + co)
+                   : wasm_f32x4_splat(0);
+      A_(d, r);
+      UNROLL for (int i = 0; i < 6; i++) t[i][j] = r[i];
+    }
+    float *dp = dt + (long)b * g->Co + co;
+    UNROLL for (int i = 0; i < 6; i++) {  // D = t Aᵀ
+      v128_t r[6];
+      A_(t[i], r);
+      UNROLL for (int j = 0; j < 6; j++) wasm_v128_store(dp + (6 * i + j) * dstride, r[j]);
+    }
+  }
+}
+
+// Gᵀ applied to 6 values (rows of Gᵀ: (¼, −⅙, −⅙, 1/24, 1/24, 0), (0, −⅙, ⅙, 1/12, −1/12, 0),
+// (0, −⅙, −⅙, ⅙, ⅙, 1)).
+#define G_T(m, o)                                                                        \
+  do {                                                                                   \
+    const v128_t s12 = wasm_f32x4_add(m[1], m[2]), d12 = wasm_f32x4_sub(m[1], m[2]);     \
+    const v128_t s34 = wasm_f32x4_add(m[3], m[4]), d34 = wasm_f32x4_sub(m[3], m[4]);     \
+    const v128_t sixth = wasm_f32x4_splat(1.0f / 6);                                     \
+    o[0] = wasm_f32x4_add(wasm_f32x4_sub(wasm_f32x4_mul(wasm_f32x4_splat(0.25f), m[0]), wasm_f32x4_mul(sixth, s12)), \
+                          wasm_f32x4_mul(wasm_f32x4_splat(1.0f / 24), s34));             \
+    o[1] = wasm_f32x4_sub(wasm_f32x4_mul(wasm_f32x4_splat(1.0f / 12), d34), wasm_f32x4_mul(sixth, d12)); \
+    o[2] = wasm_f32x4_add(wasm_f32x4_mul(sixth, wasm_f32x4_sub(s34, s12)), m[5]);        \
+  } while (0)
+
+__attribute__((export_name("winograd4_filter_grad"))) void winograd4_filter_grad(
+    const float *x, const float *dy, float *dw, int ci0, int ci1, int N, int H, int W, int Ci, int OH, int OW,
+    int Co, int top, int left, float *m, float *scratch, int block) {
+  const Geometry g = {H, W, Ci, OH, OW, Co, top, left, (OH + 3) / 4, (OW + 3) / 4};
+  const int tiles = N * g.TY * g.TX, cw = ci1 - ci0;
+  const long plane = (long)Ci * Co;
+  float *v = scratch, *dt = scratch + 36L * block * cw;
+  for (int start = 0; start < tiles; start += block) {
+    const int nb = tiles - start < block ? tiles - start : block;
+    for (int b = 0; b < nb; b++) {
+      input_transform(x, v, &g, start + b, b, nb, ci0, ci1);
+      dy_transform(dy, dt, &g, start + b, b, nb);
+    }
+    for (int xi = 0; xi < 36; xi++) {
+      const float *vx = v + (long)xi * nb * cw, *dx = dt + (long)xi * nb * Co;
+      float *mx = m + xi * plane;
+      for (int ci = ci0; ci < ci1; ci += 4)
+        for (int co = 0; co < Co; co += 8) gemm_tn(vx + (ci - ci0), dx, mx + (long)ci * Co, nb, cw, Co, co, start == 0);
+    }
+  }
+  for (int ci = ci0; ci < ci1; ci++)
+    for (int co = 0; co < Co; co += 4) {
+      const float *mp = m + (long)ci * Co + co;
+      v128_t t[3][6];
+      UNROLL for (int j = 0; j < 6; j++) {  // t = Gᵀ M, one column at a time
+        v128_t c[6], o[3];
+        UNROLL for (int i = 0; i < 6; i++) c[i] = wasm_v128_load(mp + (6 * i + j) * plane);
+        G_T(c, o);
+        UNROLL for (int i = 0; i < 3; i++) t[i][j] = o[i];
+      }
+      float *wp = dw + (long)ci * Co + co;
+      UNROLL for (int i = 0; i < 3; i++) {  // dw = t G
+        v128_t o[3];
+        G_T(t[i], o);
+        UNROLL for (int j = 0; j < 3; j++) wasm_v128_store(wp + (long)(3 * i + j) * plane, o[j]);
+      }
+    }
 }

@@ -30,7 +30,9 @@ export const DIRECT_MAX_WEIGHTS = 1 << 18;
 /** Tiles per cache block in csrc/winograd.c (its BLOCK). */
 const WINOGRAD_BLOCK = 32;
 /** Tiles per cache block in csrc/winograd4.c. */
-const WINOGRAD4_BLOCK = Number(process.env.W4_BLOCK ?? 16);
+const WINOGRAD4_BLOCK = 16;
+/** Fewer 4×4 tiles than this: F(2×2, 3×3) (F(4×4)'s filter transform writes 36·Ci·Co values per call). */
+const WINOGRAD4_MIN_TILES = 32;
 
 export interface ConvProblem {
   n: number;
@@ -67,7 +69,7 @@ export function winogradFits(p: ConvProblem): boolean {
 export function winograd4Fits(p: ConvProblem): boolean {
   if (!winogradFits(p) || switchedOff('CNN_WASM_WINOGRAD4')) return false;
   const tiles = p.n * Math.ceil(p.oh / 4) * Math.ceil(p.ow / 4);
-  return tiles >= Number(process.env.W4_MIN_TILES ?? 32);
+  return tiles >= WINOGRAD4_MIN_TILES;
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { release, zeroFilled } from '../kernel-call.js';
-import { winogradFits, type ConvProblem } from './conv2d.js';
+import { winograd4Fits, winogradFits, type ConvProblem } from './conv2d.js';
 import { sliceStart, type SimdKernels } from './simd-kernels.js';
 import { offsetOf } from './state.js';
 
@@ -9,17 +9,21 @@ import { offsetOf } from './state.js';
 /** Below this many multiply-adds per thread, waking a helper costs more than it saves. */
 const MIN_MACS_PER_THREAD = 2_000_000;
 
-/** Tiles per cache block of the Winograd filter gradient (csrc/winograd.c `block`). */
-const WINOGRAD_BLOCK = 32;
+/** The two Winograd filter gradients: transform points per tile, tiles per cache block. */
+const WINOGRAD = {
+  f2: { kernel: 'winograd_filter_grad', points: 16, block: 32 },
+  f4: { kernel: 'winograd4_filter_grad', points: 36, block: 16 },
+} as const;
 
 /**
- * dW `[KH, KW, Ci, Co]` of NHWC float32 `x` and `dy`: by Winograd F(2×2, 3×3) where the forward
- * convolution would take it ({@link winogradFits}; csrc/winograd.c `winograd_filter_grad`, threads
- * split the input channels), else by csrc/filter-grad.c: each thread sums its
+ * dW `[KH, KW, Ci, Co]` of NHWC float32 `x` and `dy`: by Winograd F(4×4, 3×3) or F(2×2, 3×3) where
+ * the forward convolution would use it ({@link winograd4Fits}, {@link winogradFits};
+ * csrc/winograd4.c, csrc/winograd.c; threads split the input channels), else by
+ * csrc/filter-grad.c: each thread sums its
  * slice of the batch into its own dW (no packing, no transposes), then the slices are added.
  */
 export function simdFilterGradient(kernels: SimdKernels, backend: BackendWasm, x: TensorInfo, dy: TensorInfo, p: ConvProblem): TensorInfo {
-  if (winogradFits(p)) return winogradFilterGradient(kernels, backend, x, dy, p);
+  if (winogradFits(p)) return winogradFilterGradient(kernels, backend, x, dy, p, winograd4Fits(p) ? WINOGRAD.f4 : WINOGRAD.f2);
   const size = p.kh * p.kw * p.ci * p.co;
   const macs = p.n * p.oh * p.ow * size;
   const threads = kernels.threadsFor(p.n, macs, MIN_MACS_PER_THREAD);
@@ -46,18 +50,23 @@ export function simdFilterGradient(kernels: SimdKernels, backend: BackendWasm, x
   return out;
 }
 
-function winogradFilterGradient(kernels: SimdKernels, backend: BackendWasm, x: TensorInfo, dy: TensorInfo, p: ConvProblem): TensorInfo {
+function winogradFilterGradient(
+  kernels: SimdKernels,
+  backend: BackendWasm,
+  x: TensorInfo,
+  dy: TensorInfo,
+  p: ConvProblem,
+  { kernel, points, block }: (typeof WINOGRAD)[keyof typeof WINOGRAD],
+): TensorInfo {
   const macs = p.n * p.oh * p.ow * 9 * p.ci * p.co;
   const threads = kernels.threadsFor(p.ci / 4, macs, MIN_MACS_PER_THREAD);
   const out = backend.makeOutput([3, 3, p.ci, p.co], 'float32');
-  const m = backend.makeOutput([16 * p.ci * p.co], 'float32');
+  const m = backend.makeOutput([points * p.ci * p.co], 'float32');
   const c = sliceStart(p.ci, threads, 4);
-  const scratchAt = (k: number) => 16 * WINOGRAD_BLOCK * (c(k) - c(0) + k * p.co);
+  const scratchAt = (k: number) => points * block * (c(k) - c(0) + k * p.co);
   const scratch = backend.makeOutput([scratchAt(threads)], 'float32');
   const [xAt, dyAt, wAt, mAt, sAt] = [x, dy, out, m, scratch].map((t) => offsetOf(backend, t));
-  kernels.parallel('winograd_filter_grad', threads, (k) => [
-    xAt, dyAt, wAt, c(k), c(k + 1), p.n, p.h, p.w, p.ci, p.oh, p.ow, p.co, p.top, p.left, mAt, sAt + 4 * scratchAt(k), WINOGRAD_BLOCK,
-  ]);
+  kernels.parallel(kernel, threads, (k) => [xAt, dyAt, wAt, c(k), c(k + 1), p.n, p.h, p.w, p.ci, p.oh, p.ow, p.co, p.top, p.left, mAt, sAt + 4 * scratchAt(k), block]);
   release(backend, m, scratch);
   return out;
 }

@@ -68,32 +68,33 @@ describe('our WebAssembly SIMD kernels', () => {
     expect(f2).not.toEqual(direct);
   });
 
-  it('the Winograd filter gradient and the direct one agree with cpu (channels split 8 + 4 between the threads)', async () => {
+  it('the Winograd filter gradients (F(4×4), F(2×2)) and the direct one agree with cpu (channels split 8 + 4 between the threads)', async () => {
     const rng = (seed: number, n: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(seed * 1000 + i * 0.731) * 2);
-    const [xShape, dyShape] = [[20, 13, 11, 12], [20, 13, 11, 16]] as const; // ≥ 4M multiply-adds: 2 threads
+    const xShape: [number, number, number, number] = [20, 13, 11, 12]; // ≥ 4M multiply-adds: 2 threads
+    const dyShape: [number, number, number, number] = [20, 13, 11, 16];
     const x = rng(3, xShape.reduce((a, b) => a * b));
     const dy = rng(4, dyShape.reduce((a, b) => a * b));
-    const grad = (backend: string) => {
+    const grad = (backend: string, off?: string) => {
       tf.setBackend(backend);
-      const attrs = { strides: [1, 1], pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 12, 16] } as unknown as tf.NamedAttrMap;
-      const [xt, dyt] = [tf.tensor4d(x, [...xShape]), tf.tensor4d(dy, [...dyShape])];
-      const g = tf.engine().runKernel('Conv2DBackpropFilter', { x: xt, dy: dyt }, attrs) as tf.Tensor;
-      const out = g.dataSync() as Float32Array;
-      tf.dispose([g, xt, dyt]);
-      return out;
+      if (off) process.env[off] = '0';
+      try {
+        const attrs = { strides: [1, 1], pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 12, 16] } as unknown as tf.NamedAttrMap;
+        const [xt, dyt] = [tf.tensor4d(x, xShape), tf.tensor4d(dy, dyShape)];
+        const g = tf.engine().runKernel('Conv2DBackpropFilter', { x: xt, dy: dyt }, attrs) as tf.Tensor;
+        const out = g.dataSync() as Float32Array;
+        tf.dispose([g, xt, dyt]);
+        return out;
+      } finally {
+        if (off) delete process.env[off];
+      }
     };
     await initBackend('cpu');
     const want = grad('cpu');
     await initBackend('wasm', { wasmThreads: 2 });
     const before = tf.memory().numTensors;
-    const winograd = grad('wasm');
-    process.env.CNN_WASM_WINOGRAD = '0';
-    let direct: Float32Array;
-    try {
-      direct = grad('wasm');
-    } finally {
-      delete process.env.CNN_WASM_WINOGRAD;
-    }
+    const f4 = grad('wasm');
+    const f2 = grad('wasm', 'CNN_WASM_WINOGRAD4');
+    const direct = grad('wasm', 'CNN_WASM_WINOGRAD');
     expect(tf.memory().numTensors).toBe(before);
     const relErr = (a: Float32Array) => {
       let d = 0;
@@ -104,11 +105,15 @@ describe('our WebAssembly SIMD kernels', () => {
       }
       return d / m;
     };
-    // A sum over 2,860 tiles of transformed values (each up to 4 inputs × 4 dy): measured 1.3e-5 vs
-    // the direct kernel's 3.3e-6 — Winograd's known fp32 cost, far below SGD's noise.
-    expect(relErr(winograd)).toBeLessThan(4e-5);
+    // Sums over 2,860 (F(2×2)) or 780 (F(4×4)) tiles of transformed values, on smooth data
+    // (Winograd's worst case: transformed values large, cancelling): measured F4 1.0e-4, F2 1.3e-5,
+    // direct 3.3e-6 (on random normal data of this shape 4e-6, 1e-6, 9e-7) — Winograd's known
+    // float32 cost, far below SGD's noise.
+    expect(relErr(f4)).toBeLessThan(2e-4);
+    expect(relErr(f2)).toBeLessThan(4e-5);
     expect(relErr(direct)).toBeLessThan(1e-5);
-    expect(winograd).not.toEqual(direct);
+    expect(f4).not.toEqual(f2);
+    expect(f2).not.toEqual(direct);
   });
 
   it('can be switched off with CNN_WASM_SIMD_KERNELS=0 (the fallbacks then run) and on again', async () => {

@@ -23,6 +23,7 @@ export interface KernelExports {
   winograd4_filter(w: number, u: number, ci: number, co: number, ci0: number, ci1: number, flipped: number): void;
   winograd4_conv(x: number, u: number, y: number, t0: number, t1: number, ...dims: number[]): void;
   winograd_filter_grad(x: number, dy: number, dw: number, ci0: number, ci1: number, ...dims: number[]): void;
+  winograd4_filter_grad(x: number, dy: number, dw: number, ci0: number, ci1: number, ...dims: number[]): void;
   bn_moments(x: number, c: number, r0: number, r1: number, shift: number, out: number): void;
   bn_grad_sums(dy: number, x: number, c: number, r0: number, r1: number, mean: number, invstd: number, out: number): void;
   channel_affine(x: number, y: number, c: number, r0: number, r1: number, a: number, b: number): void;
@@ -39,7 +40,7 @@ const ARGS = 4;
 const MAX_ARGS = 20;
 const CONTROL_SLOTS = ARGS + MAX_ARGS + 1;
 const WORKER_TIMEOUT_MS = 120_000;
-const KERNEL_NAMES: KernelName[] = ['filter_grad', 'conv2d', 'conv2d_transpose', 'relu_grad', 'winograd_filter', 'winograd_conv', 'winograd_filter_grad', 'winograd4_filter', 'winograd4_conv', 'bn_moments', 'bn_grad_sums', 'channel_affine', 'channel_affine2'];
+const KERNEL_NAMES: KernelName[] = ['filter_grad', 'conv2d', 'conv2d_transpose', 'relu_grad', 'winograd_filter', 'winograd_conv', 'winograd_filter_grad', 'winograd4_filter', 'winograd4_conv', 'winograd4_filter_grad', 'bn_moments', 'bn_grad_sums', 'channel_affine', 'channel_affine2'];
 
 // A dynamic import, not require: Node may run an eval'd worker as CommonJS or as an ES module.
 const workerSource = `
