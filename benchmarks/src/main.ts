@@ -103,6 +103,13 @@ function parseArgs(argv: string[]): Args {
 }
 
 /** A child process speaking the line protocol. */
+/**
+ * Node 20's V8 has WebAssembly relaxed SIMD behind a flag; Node ≥ 22 has it on (and @cnn/backend's
+ * kernels then use fused multiply-adds). The benchmark workers get the flag on Node < 22, so the
+ * figures are what current Node runs; `--ablations simd` shows the plain-SIMD variant beside.
+ */
+const RELAXED_SIMD_FLAG = Number(process.versions.node.split('.')[0]) < 22 ? ['--experimental-wasm-relaxed-simd'] : [];
+
 class Worker {
   private proc: ChildProcessWithoutNullStreams;
   private pending: ((o: Record<string, unknown>) => void)[] = [];
@@ -409,7 +416,8 @@ export async function orchestrate(argv: string[]): Promise<void> {
   const ourPids = new Set<number>([process.pid]);
   /**
    * One process per backend (key 'wasm@1' = wasm with 1 XNNPACK thread, for the thread ablation;
-   * 'wasm!nosimd' = wasm without @cnn/backend's SIMD kernels, for the simd ablation).
+   * 'wasm!nosimd' = wasm without @cnn/backend's SIMD kernels, 'wasm!noconv' without its
+   * convolutions, 'wasm!norelaxed' with its plain-SIMD variant, for the simd ablation).
    */
   const workerFor = (key: string): Worker => {
     let w = workers.get(key);
@@ -422,11 +430,12 @@ export async function orchestrate(argv: string[]): Promise<void> {
         CNN_WASM_THREADS: threads ?? String(args.wasmThreads ?? args.threads),
         ...(variant === 'nosimd' ? { CNN_WASM_SIMD_KERNELS: '0' } : {}),
         ...(variant === 'noconv' ? { CNN_WASM_SIMD_CONV: '0' } : {}),
+        ...(variant === 'norelaxed' ? { CNN_WASM_RELAXED_SIMD: '0' } : {}),
       };
       w =
         backend === 'torch'
           ? new Worker('torch', PYTHON, [join(pkgDir, 'torch_bench.py'), '--threads', String(args.threads)], {})
-          : new Worker(key, process.execPath, [join(here, 'main.js'), '--worker'], env);
+          : new Worker(key, process.execPath, [...RELAXED_SIMD_FLAG, join(here, 'main.js'), '--worker'], env);
       workers.set(key, w);
       ourPids.add(w.pid);
     }
@@ -462,6 +471,7 @@ export async function orchestrate(argv: string[]): Promise<void> {
           // @cnn/backend's own SIMD kernels (conv, filter gradient, BatchNorm) against tfjs/XNNPACK alone.
           if (ab.has('simd') && backend === 'wasm' && impl === 'cnn') add('wasm @cnn/models, no SIMD kernels', { impl: 'cnn' }, 'wasm!nosimd');
           if (ab.has('simd') && backend === 'wasm' && impl === 'cnn') add('wasm @cnn/models, XNNPACK conv', { impl: 'cnn' }, 'wasm!noconv');
+          if (ab.has('simd') && backend === 'wasm' && impl === 'cnn') add('wasm @cnn/models, no fused multiply-add', { impl: 'cnn' }, 'wasm!norelaxed');
           if (ab.has('ref')) {
             if (task === 'train') {
               add(`${backend} ref bn=moments`, { impl: 'ref', bn: 'moments' });

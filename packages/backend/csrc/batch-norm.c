@@ -6,7 +6,7 @@
 // Precision: lanes accumulate at most BLOCK rows in float32, then add into float64 totals, so the
 // error does not grow with the row count (131072 rows per channel in ResNet-20's first stage).
 // Loop order: a block of rows (≤ BLOCK·C floats, L1/L2-resident) is visited once per 4 channels.
-#include <wasm_simd128.h>
+#include "simd.h"
 
 #define BLOCK 64
 
@@ -30,7 +30,7 @@ __attribute__((export_name("bn_moments"))) void bn_moments(const float *x, int C
       for (int r = b; r < e; r++) {
         const v128_t d = wasm_f32x4_sub(wasm_v128_load(x + (long)r * C + c), k);
         s1 = wasm_f32x4_add(s1, d);
-        s2 = wasm_f32x4_add(s2, wasm_f32x4_mul(d, d));
+        s2 = MADD(s2, d, d);
       }
       add_lanes(out + c, s1);
       add_lanes(out + C + c, s2);
@@ -59,7 +59,7 @@ __attribute__((export_name("bn_grad_sums"))) void bn_grad_sums(const float *dy, 
         const v128_t g = wasm_v128_load(dy + (long)r * C + c);
         const v128_t xh = wasm_f32x4_mul(wasm_f32x4_sub(wasm_v128_load(x + (long)r * C + c), m), is);
         s1 = wasm_f32x4_add(s1, g);
-        s2 = wasm_f32x4_add(s2, wasm_f32x4_mul(g, xh));
+        s2 = MADD(s2, g, xh);
       }
       add_lanes(out + c, s1);
       add_lanes(out + C + c, s2);

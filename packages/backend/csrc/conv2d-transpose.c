@@ -9,7 +9,7 @@
 // Each call computes dx rows [r0, r1) of the N·H rows. Register tile: 4 pixels of one stride
 // phase (iw, iw + sw, iw + 2sw, iw + 3sw: the same taps apply to all four) × 8 input channels;
 // a tap outside dy for one of the four reads `zeros` (Co zeros).
-#include <wasm_simd128.h>
+#include "simd.h"
 
 typedef struct {
   int H, W, Ci, OH, OW, Co, KH, KW, sh, sw, top, left;
@@ -48,7 +48,7 @@ static inline int source_col(const Shape *s, int iw, int kw) {
           for (int v = 0; v < NV; v++) w[v] = wasm_v128_load(wp + 4 * v);                          \
           for (int m = 0; m < M; m++) {                                                            \
             const v128_t d = wasm_v128_load32_splat(dp[m] + co);                                   \
-            for (int v = 0; v < NV; v++) acc[m][v] = wasm_f32x4_add(acc[m][v], wasm_f32x4_mul(d, w[v])); \
+            for (int v = 0; v < NV; v++) acc[m][v] = MADD(acc[m][v], d, w[v]); \
           }                                                                                        \
         }                                                                                          \
       }                                                                                            \

@@ -9,7 +9,7 @@
 // tile: 4 neighbouring output pixels × 8 output channels (8 accumulators); per input channel it
 // loads two filter vectors and four broadcast inputs (taps off the image's left/right edge read a
 // row of zeros, so border pixels take the same path).
-#include <wasm_simd128.h>
+#include "simd.h"
 
 typedef struct {
   int H, W, Ci, OH, OW, Co, KH, KW, sh, sw, top, left;
@@ -32,7 +32,7 @@ typedef struct {
         for (int ci = 0; ci < s->Ci; ci++, wp += s->Co) {                                          \
           const v128_t xv = wasm_v128_load32_splat(xp + ci);                                       \
           for (int v = 0; v < NV; v++)                                                             \
-            acc[v] = wasm_f32x4_add(acc[v], wasm_f32x4_mul(xv, wasm_v128_load(wp + 4 * v)));       \
+            acc[v] = MADD(acc[v], xv, wasm_v128_load(wp + 4 * v));       \
         }                                                                                          \
       }                                                                                            \
     }                                                                                              \
@@ -64,17 +64,17 @@ static inline void quad_2(const float *ximg, const float *w, float *yrow, const 
       for (int ci = 0; ci < s->Ci; ci++, wp += s->Co) {
         const v128_t w0 = wasm_v128_load(wp), w1 = wasm_v128_load(wp + 4);
         v128_t x = wasm_v128_load32_splat(x0 + ci);
-        a00 = wasm_f32x4_add(a00, wasm_f32x4_mul(x, w0));
-        a01 = wasm_f32x4_add(a01, wasm_f32x4_mul(x, w1));
+        a00 = MADD(a00, x, w0);
+        a01 = MADD(a01, x, w1);
         x = wasm_v128_load32_splat(x1 + ci);
-        a10 = wasm_f32x4_add(a10, wasm_f32x4_mul(x, w0));
-        a11 = wasm_f32x4_add(a11, wasm_f32x4_mul(x, w1));
+        a10 = MADD(a10, x, w0);
+        a11 = MADD(a11, x, w1);
         x = wasm_v128_load32_splat(x2 + ci);
-        a20 = wasm_f32x4_add(a20, wasm_f32x4_mul(x, w0));
-        a21 = wasm_f32x4_add(a21, wasm_f32x4_mul(x, w1));
+        a20 = MADD(a20, x, w0);
+        a21 = MADD(a21, x, w1);
         x = wasm_v128_load32_splat(x3 + ci);
-        a30 = wasm_f32x4_add(a30, wasm_f32x4_mul(x, w0));
-        a31 = wasm_f32x4_add(a31, wasm_f32x4_mul(x, w1));
+        a30 = MADD(a30, x, w0);
+        a31 = MADD(a31, x, w1);
       }
     }
   }

@@ -11,7 +11,7 @@
 // rows: their x and dy stay in cache), then per filter tap a register tile of MR input channels ×
 // 4·NV output channels accumulates over the block's pixels.
 // The code uses no shadow stack and no static data, so two instances can share one memory.
-#include <wasm_simd128.h>
+#include "simd.h"
 
 #define TILE(MR, NV)                                                                           \
   static inline void tile_##MR##_##NV(const float *xrow0, const float *dyimg, float *dwt,      \
@@ -32,7 +32,7 @@
         for (int v = 0; v < NV; v++) d[v] = wasm_v128_load(dp + 4 * v);                        \
         for (int m = 0; m < MR; m++) {                                                         \
           v128_t s = wasm_v128_load32_splat(xp + m);                                           \
-          for (int v = 0; v < NV; v++) acc[m][v] = wasm_f32x4_add(acc[m][v], wasm_f32x4_mul(s, d[v])); \
+          for (int v = 0; v < NV; v++) acc[m][v] = MADD(acc[m][v], s, d[v]); \
         }                                                                                      \
       }                                                                                        \
     }                                                                                          \

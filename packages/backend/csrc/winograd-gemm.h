@@ -1,7 +1,8 @@
 // The matrix products of the Winograd convolutions (winograd.c, winograd4.c), for one transform
 // point ξ: forward M = V · U (V [tiles, Ci], U [Ci, Co]); filter gradient M += Vᵀ · D (V [tiles, Ci],
 // D [tiles, Co]).
-#include <wasm_simd128.h>
+#pragma once
+#include "simd.h"
 
 // Fixed-size loops over transform values must unroll, or their arrays land on the shadow stack
 // (which this module must not use: see ../scripts/build-simd-kernels.sh).
@@ -19,8 +20,8 @@
       const v128_t u0 = wasm_v128_load(up), u1 = wasm_v128_load(up + 4);                           \
       for (int r = 0; r < R; r++) {                                                                \
         const v128_t s = wasm_v128_load32_splat(v + (long)r * Ci + ci);                            \
-        acc[r][0] = wasm_f32x4_add(acc[r][0], wasm_f32x4_mul(s, u0));                              \
-        acc[r][1] = wasm_f32x4_add(acc[r][1], wasm_f32x4_mul(s, u1));                              \
+        acc[r][0] = MADD(acc[r][0], s, u0);                              \
+        acc[r][1] = MADD(acc[r][1], s, u1);                              \
       }                                                                                            \
     }                                                                                              \
     for (int r = 0; r < R; r++) {                                                                  \
@@ -42,8 +43,8 @@ INLINE void gemm_tn(const float *v, const float *d, float *m, int nb, int cw, in
     const v128_t d0 = wasm_v128_load(d + co), d1 = wasm_v128_load(d + co + 4);
     UNROLL for (int r = 0; r < 4; r++) {
       const v128_t s = wasm_v128_load32_splat(v + r);
-      acc[r][0] = wasm_f32x4_add(acc[r][0], wasm_f32x4_mul(s, d0));
-      acc[r][1] = wasm_f32x4_add(acc[r][1], wasm_f32x4_mul(s, d1));
+      acc[r][0] = MADD(acc[r][0], s, d0);
+      acc[r][1] = MADD(acc[r][1], s, d1);
     }
   }
   UNROLL for (int r = 0; r < 4; r++) {

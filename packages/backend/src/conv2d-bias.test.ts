@@ -12,7 +12,7 @@ interface Case {
   what: string;
 }
 const cases: Case[] = [
-  { x: [8, 10, 9, 8], k: 3, co: 16, stride: 1, pad: 'same', what: 'Winograd' },
+  { x: [8, 10, 9, 8], k: 3, co: 16, stride: 1, pad: 'same', what: 'Winograd F(4×4, 3×3)' },
   { x: [3, 9, 9, 5], k: 3, co: 6, stride: 2, pad: [[0, 0], [1, 1], [1, 1], [0, 0]], what: 'direct kernel, odd channels' },
   { x: [1, 3, 3, 128], k: 1, co: 2048, stride: 1, pad: 'valid', what: 'large filter: tfjs kernel + Add' },
 ];
@@ -57,7 +57,9 @@ describe('conv2dBias', () => {
     const want = run(c, true);
     await initBackend('wasm');
     const got = run(c, false);
-    for (const k of ['y', 'dx', 'dw', 'db'] as const) expect(relErr(got[k], want[k]), k).toBeLessThan(1e-5);
+    // Winograd F(4×4)'s float32 rounding on this smooth data: measured dw 5.1e-5 (F(2×2): < 1e-5).
+    const tolerance = c.what.startsWith('Winograd') ? 2e-4 : 1e-5;
+    for (const k of ['y', 'dx', 'dw', 'db'] as const) expect(relErr(got[k], want[k]), k).toBeLessThan(tolerance);
   });
 
   it('is one kernel forward on wasm, and a gradient for x alone computes no filter gradient', async () => {

@@ -135,7 +135,7 @@ export async function startSimdKernels(backend: BackendWasm): Promise<void> {
     try {
       simdKernels.current = await SimdKernels.create(memory, shared ? (state?.threads ?? 1) : 1);
       const threads = simdKernels.current?.threads ?? 0;
-      what = simdKernels.current == null ? 'no SIMD kernels (no WebAssembly SIMD)' : `SIMD kernels on ${threads} thread${threads === 1 ? '' : 's'}`;
+      what = simdKernels.current == null ? 'no SIMD kernels (no WebAssembly SIMD)' : `SIMD kernels on ${threads} thread${threads === 1 ? '' : 's'}${simdKernels.current.relaxed ? ', fused multiply-add' : ''}`;
     } catch (error) {
       // Slower, not broken: the fallbacks run.
       simdKernels.current = null;

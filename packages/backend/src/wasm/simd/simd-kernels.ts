@@ -9,8 +9,8 @@
  * is missing, or `CNN_WASM_SIMD_KERNELS=0`, the kernels that use these fall back to tfjs/XNNPACK.
  */
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { isNode, nodeImport } from '../threaded-module.js';
-import { privateMemoryWasm, sharedMemoryWasm } from './kernels-wasm.js';
+import { isNode, nodeImport, switchedOff } from '../threaded-module.js';
+import { privateMemoryRelaxedWasm, privateMemoryWasm, sharedMemoryRelaxedWasm, sharedMemoryWasm } from './kernels-wasm.js';
 
 /** The module's exports: pointers and counts in, results written through pointers. */
 export interface KernelExports {
@@ -79,6 +79,8 @@ export class SimdKernels {
     readonly memory: WebAssembly.Memory,
     readonly exports: KernelExports,
     private readonly helpers: Helper[],
+    /** Whether the relaxed-SIMD variant runs (fused multiply-add in every inner product). */
+    readonly relaxed: boolean,
   ) {}
 
   /** Threads the kernels run on (the calling thread included). */
@@ -88,8 +90,9 @@ export class SimdKernels {
 
   /** Instantiates the module on `memory` with `threads − 1` helper workers (Node only). */
   static async create(memory: WebAssembly.Memory, threads: number): Promise<SimdKernels | null> {
-    const module = await compileFor(memory);
-    if (module == null) return null;
+    const compiled = await compileFor(memory);
+    if (compiled == null) return null;
+    const { module, relaxed } = compiled;
     const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
     const helpers: Helper[] = [];
     if (threads > 1 && isNode() && memory.buffer instanceof SharedArrayBuffer) {
@@ -108,7 +111,7 @@ export class SimdKernels {
         helpers.push({ control: new Int32Array(control), seq: 0 });
       }
     }
-    return new SimdKernels(memory, exports, helpers);
+    return new SimdKernels(memory, exports, helpers, relaxed);
   }
 
   /**
@@ -160,11 +163,20 @@ export function sliceStart(total: number, parts: number, align = 1): (t: number)
   return (t) => (t === parts ? total : align * Math.round((total * t) / parts / align));
 }
 
-/** Compiles the variant that can import `memory` (null without WebAssembly SIMD). */
-async function compileFor(memory: WebAssembly.Memory): Promise<WebAssembly.Module | null> {
-  const bytes = decodeBase64(memory.buffer instanceof ArrayBuffer ? privateMemoryWasm : sharedMemoryWasm);
+/**
+ * Compiles the variant that can import `memory`: with relaxed SIMD where the engine has it (Node ≥ 22,
+ * Chrome ≥ 114; Node 20 with --experimental-wasm-relaxed-simd) unless `CNN_WASM_RELAXED_SIMD=0`,
+ * else plain SIMD; null without WebAssembly SIMD.
+ */
+async function compileFor(memory: WebAssembly.Memory): Promise<{ module: WebAssembly.Module; relaxed: boolean } | null> {
+  const plain = memory.buffer instanceof ArrayBuffer;
+  if (!switchedOff('CNN_WASM_RELAXED_SIMD')) {
+    const bytes = decodeBase64(plain ? privateMemoryRelaxedWasm : sharedMemoryRelaxedWasm);
+    if (WebAssembly.validate(bytes)) return { module: await WebAssembly.compile(bytes), relaxed: true };
+  }
+  const bytes = decodeBase64(plain ? privateMemoryWasm : sharedMemoryWasm);
   if (!WebAssembly.validate(bytes)) return null;
-  return WebAssembly.compile(bytes);
+  return { module: await WebAssembly.compile(bytes), relaxed: false };
 }
 
 function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
