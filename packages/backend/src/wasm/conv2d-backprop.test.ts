@@ -31,6 +31,7 @@ for (const s of [1, 2] as const) {
 // Odd extras: 1×1 stride-2 projections, non-square kernels and strides, 5×5 at odd sizes,
 // explicit padding larger than the kernel needs (the negative-pad paths).
 cases.push({ n: 2, h: 9, w: 9, ci: 4, co: 6, k: [1, 1], s: [2, 2], pad: 'valid' });
+cases.push({ n: 2, h: 9, w: 8, ci: 4, co: 6, k: [1, 1], s: [2, 3], pad: [[0, 0], [1, 0], [0, 2], [0, 0]] });
 cases.push({ n: 2, h: 11, w: 6, ci: 2, co: 3, k: [3, 2], s: [2, 1], pad: 'same' });
 cases.push({ n: 1, h: 13, w: 13, ci: 3, co: 4, k: [5, 5], s: [2, 2], pad: 'same' });
 cases.push({ n: 2, h: 6, w: 5, ci: 3, co: 2, k: [2, 2], s: [1, 1], pad: [[0, 0], [3, 2], [2, 3], [0, 0]] });
