@@ -8,7 +8,8 @@ import {
 } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { callKernel, release, zeroFilled } from './kernel-call.js';
-import { DIRECT_MAX_WEIGHTS, simdConv2d, winogradFits, type ConvProblem } from './simd/conv2d.js';
+import { DIRECT_MAX_WEIGHTS, gemmFits, simdConv2d, winogradFits, type ConvProblem } from './simd/conv2d.js';
+import { simdGemm } from './simd/gemm.js';
 import { sliceStart } from './simd/simd-kernels.js';
 import { kernelsFor, offsetOf } from './simd/state.js';
 
@@ -73,11 +74,20 @@ function conv2DBackpropInput(args: {
     top: kh - 1 - info.padInfo.top,
     left: kw - 1 - info.padInfo.left,
   };
+  // 1×1: dx = dy · Wᵀ (strided: at the pixels the forward pass read), one matrix product.
+  const ci = inputShape[3];
+  const pointwise: ConvProblem = { ...asConv, h: oh, w: ow, oh, ow, top: 0, left: 0 };
+  if (simd && kh === 1 && kw === 1 && gemmFits(pointwise, ci)) {
+    const g = simdGemm(kernels!, backend, { tensor: dy, transposed: false }, { tensor: filter, transposed: true }, n * oh * ow, ci, co, [n, oh, ow, ci]);
+    if (sh === 1 && sw === 1 && info.padInfo.top === 0 && info.padInfo.left === 0 && oh === h && ow === w) return g;
+    const dx = placeStrided(backend, g, [n, h, w, ci], sh, sw, info.padInfo.top, info.padInfo.left);
+    release(backend, g);
+    return dx;
+  }
   if (simd && sh === 1 && sw === 1 && asConv.top >= 0 && asConv.left >= 0 && winogradFits(asConv)) {
     return simdConv2d(kernels!, backend, dy, filter, asConv, 'flipped');
   }
   if (simd && kh * kw * co * inputShape[3] < DIRECT_MAX_WEIGHTS) {
-    const ci = inputShape[3];
     const wt = transposeFilter(backend, filter, false); // [KH, KW, Co, Ci]
     const dx = backend.makeOutput([n, h, w, ci], 'float32');
     const zeros = zeroFilled(backend, [co]); // read for taps that miss dy

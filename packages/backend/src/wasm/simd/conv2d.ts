@@ -14,6 +14,7 @@ import {
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { callKernel, release, zeroFilled } from '../kernel-call.js';
 import { switchedOff } from '../threaded-module.js';
+import { simdGemm } from './gemm.js';
 import { sliceStart, type SimdKernels } from './simd-kernels.js';
 import { CONV2D_BIAS } from './names.js';
 import { kernelsFor, offsetOf } from './state.js';
@@ -62,6 +63,15 @@ export function winogradFits(p: ConvProblem): boolean {
 }
 
 /**
+ * Whether a convolution is a plain matrix product for csrc/gemm.c: 1×1, stride 1, no padding, output
+ * channels in whole 8-wide panels (`n` = the product's column count: Co forward, Ci for the input
+ * gradient).
+ */
+export function gemmFits(p: ConvProblem, n: number = p.co): boolean {
+  return p.kh === 1 && p.kw === 1 && p.sh === 1 && p.sw === 1 && p.top === 0 && p.left === 0 && p.oh === p.h && p.ow === p.w && n % 8 === 0 && !switchedOff('CNN_WASM_GEMM');
+}
+
+/**
  * Whether csrc/winograd4.c's F(4×4, 3×3) computes this convolution instead of F(2×2, 3×3): where
  * Winograd fits and there are enough 4×4 tiles to pay for the larger filter transform
  * (36·Ci·Co values per call).
@@ -89,6 +99,9 @@ export function simdConv2d(
   bias: TensorInfo | null = null,
 ): TensorInfo {
   if (filterLayout === 'flipped' && !winogradFits(p)) throw new Error('simdConv2d: a flipped filter is only for the Winograd path');
+  if (filterLayout === 'forward' && gemmFits(p)) {
+    return simdGemm(kernels, backend, { tensor: x, transposed: false }, { tensor: filter, transposed: false }, p.n * p.h * p.w, p.co, p.ci, [p.n, p.oh, p.ow, p.co], bias);
+  }
   const out = backend.makeOutput([p.n, p.oh, p.ow, p.co], 'float32');
   const macs = p.n * p.oh * p.ow * p.co * p.kh * p.kw * p.ci;
   if (macs === 0) return out;
@@ -170,9 +183,9 @@ function problemOf(x: TensorInfo, filter: TensorInfo, attrs: Pick<Conv2DAttrs, '
   };
 }
 
-/** Whether our kernels should run this problem (else XNNPACK: large filters Winograd does not take). */
+/** Whether our kernels should run this problem (else XNNPACK: large filters neither Winograd nor the GEMM takes). */
 function oursFit(p: ConvProblem): boolean {
-  return winogradFits(p) || p.kh * p.kw * p.ci * p.co < DIRECT_MAX_WEIGHTS;
+  return winogradFits(p) || gemmFits(p) || p.kh * p.kw * p.ci * p.co < DIRECT_MAX_WEIGHTS;
 }
 
 

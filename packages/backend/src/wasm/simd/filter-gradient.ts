@@ -1,7 +1,8 @@
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { release, zeroFilled } from '../kernel-call.js';
-import { winograd4Fits, winogradFits, type ConvProblem } from './conv2d.js';
+import { gemmFits, winograd4Fits, winogradFits, type ConvProblem } from './conv2d.js';
+import { simdGemm } from './gemm.js';
 import { sliceStart, type SimdKernels } from './simd-kernels.js';
 import { offsetOf } from './state.js';
 
@@ -23,6 +24,8 @@ const WINOGRAD = {
  * slice of the batch into its own dW (no packing, no transposes), then the slices are added.
  */
 export function simdFilterGradient(kernels: SimdKernels, backend: BackendWasm, x: TensorInfo, dy: TensorInfo, p: ConvProblem): TensorInfo {
+  // 1×1: dW = xᵀ · dy, one matrix product over all pixels.
+  if (gemmFits(p)) return simdGemm(kernels, backend, { tensor: x, transposed: true }, { tensor: dy, transposed: false }, p.ci, p.co, p.n * p.h * p.w, [1, 1, p.ci, p.co]);
   if (winogradFits(p)) return winogradFilterGradient(kernels, backend, x, dy, p, winograd4Fits(p) ? WINOGRAD.f4 : WINOGRAD.f2);
   const size = p.kh * p.kw * p.ci * p.co;
   const macs = p.n * p.oh * p.ow * size;
