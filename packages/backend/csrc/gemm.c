@@ -117,3 +117,30 @@ __attribute__((export_name("gemm"))) void gemm(const float *a, const float *b, f
     }
   }
 }
+
+// The input gradient of a convolution with few input channels (an image's RGB), after the product
+// cols = dy · Wᵀ (cols[n][oh][ow][(kh·KW + kw)·Ci + ci], `ldc` floats per pixel): each dx value
+// gathers the taps that reached it, dx[n][ih][iw][ci] = Σ cols[n][oh][ow][(kh·KW + kw)·Ci + ci]
+// over oh·sh = ih + top − kh, ow·sw = iw + left − kw inside dy. Rows [r0, r1) of the N·H dx rows.
+__attribute__((export_name("col2im"))) void col2im(const float *cols, float *dx, int r0, int r1, int H, int W, int Ci,
+                                                   int OH, int OW, int KH, int KW, int sh, int sw, int top, int left,
+                                                   int ldc) {
+  for (int r = r0; r < r1; r++) {
+    const int n = r / H, ih = r % H;
+    float *out = dx + (long)r * W * Ci;
+    for (int iw = 0; iw < W; iw++)
+      for (int ci = 0; ci < Ci; ci++) {
+        float sum = 0;
+        for (int kh = 0; kh < KH; kh++) {
+          const int y = ih + top - kh;
+          if (y < 0 || y % sh != 0 || y / sh >= OH) continue;
+          const float *row = cols + ((long)n * OH + y / sh) * OW * ldc + (long)kh * KW * Ci + ci;
+          for (int kw = 0; kw < KW; kw++) {
+            const int x = iw + left - kw;
+            if (x >= 0 && x % sw == 0 && x / sw < OW) sum += row[(long)(x / sw) * ldc + kw * Ci];
+          }
+        }
+        out[(long)iw * Ci + ci] = sum;
+      }
+  }
+}

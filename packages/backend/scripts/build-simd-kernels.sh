@@ -9,13 +9,13 @@
 # same module on it), `private` a plain one (tfjs' single-threaded module); each as plain SIMD and
 # as `relaxed` SIMD (fused multiply-add; Node ≥ 22, Chrome ≥ 114 — used where the engine validates
 # it). The module always works inside tfjs-backend-wasm's memory, so it must not use a shadow stack
-# or static data.
+# or static data, nor call memset/memcpy (there is no libc: -fno-builtin keeps clang from emitting them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CC=${CC:-$(command -v clang-19 || command -v clang)}
 sources=(csrc/*.c)
 headers=(csrc/*.h)
-flags=(--target=wasm32 -mcpu=mvp -O3 -msimd128 -nostdlib -Wl,--no-entry -Wl,--import-memory -Wl,--export=__heap_base)
+flags=(--target=wasm32 -mcpu=mvp -O3 -msimd128 -fno-builtin -nostdlib -Wl,--no-entry -Wl,--import-memory -Wl,--export=__heap_base)
 threads=(-matomics -mbulk-memory -Wl,--shared-memory -Wl,--max-memory=4294967296)
 out=$(mktemp -d)
 "$CC" "${flags[@]}" "${threads[@]}" -o "$out/shared" "${sources[@]}"
@@ -25,7 +25,7 @@ out=$(mktemp -d)
 for src in "${sources[@]}"; do
   # (The assembly goes to a variable first: `clang | grep -q` would hide a match under pipefail,
   # grep exiting early kills clang with SIGPIPE and the pipeline counts as failed.)
-  asm=$("$CC" --target=wasm32 -mcpu=mvp -O3 -msimd128 -mrelaxed-simd -matomics -mbulk-memory -S -o - "$src")
+  asm=$("$CC" --target=wasm32 -mcpu=mvp -O3 -msimd128 -fno-builtin -mrelaxed-simd -matomics -mbulk-memory -S -o - "$src")
   if grep -q '__stack_pointer\|\.data\|\.rodata\|\.bss' <<<"$asm"; then
     echo "$src: uses the shadow stack or static data; it would write into tfjs' memory" >&2
     exit 1

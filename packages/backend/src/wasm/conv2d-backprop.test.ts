@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../init-backend.js';
 import { createRng } from '../rng.js';
+import { columnBudget } from './conv2d-backprop-input.js';
 import { simdKernels } from './simd/state.js';
 
 type Pad = 'same' | 'valid' | number[][];
@@ -162,6 +163,24 @@ describe('wasm convolution kernels (forward and gradients) match cpu', () => {
     }
     expect(got.shape, name(c)).toEqual(want.shape);
     expect(maxRelErr(got.values, want.values), name(c)).toBeLessThan(1e-5);
+  });
+
+  it('Conv2DBackpropInput with 3 input channels, one image per chunk of columns, matches cpu', () => {
+    const c: Case = { n: 3, h: 13, w: 11, ci: 3, co: 16, k: [7, 7], s: [2, 2], pad: 'same' };
+    const info = tf.backend_util.computeConv2DInfo([c.n, c.h, c.w, c.ci], [...c.k, c.ci, c.co], c.s, 1, c.pad as 'same');
+    const dy: [Float32Array, number[]] = [randomArray(info.outShape.reduce((a, b) => a * b, 1), 8), info.outShape];
+    const filter: [Float32Array, number[]] = [randomArray(c.k[0] * c.k[1] * c.ci * c.co, 9), [...c.k, c.ci, c.co]];
+    const attrs = { strides: c.s, pad: c.pad, dataFormat: 'NHWC', inputShape: [c.n, c.h, c.w, c.ci] };
+    const want = run('cpu', 'Conv2DBackpropInput', { dy, filter }, attrs);
+    const budget = columnBudget.floats;
+    columnBudget.floats = 7 * 6 * 152; // one image's columns (7×6 dy pixels × 152)
+    let got: ReturnType<typeof run>;
+    try {
+      got = run('wasm', 'Conv2DBackpropInput', { dy, filter }, attrs);
+    } finally {
+      columnBudget.floats = budget;
+    }
+    expect(maxRelErr(got.values, want.values)).toBeLessThan(1e-5);
   });
 
   it('rejects a dy of the wrong shape with a clear error', () => {

@@ -13,6 +13,8 @@ const MIN_MACS_PER_THREAD = 1_000_000;
 export interface GemmOperand {
   tensor: TensorInfo;
   transposed: boolean;
+  /** Where the matrix starts in the tensor, in floats (default 0). */
+  offset?: number;
 }
 
 /**
@@ -36,8 +38,9 @@ export function simdGemm(
   const threads = kernels.threadsFor(Math.ceil(m / 4), m * n * k, MIN_MACS_PER_THREAD);
   const scratch = backend.makeOutput([threads * GEMM_SCRATCH], 'float32');
   const [aAt, bAt, cAt, sAt] = [a.tensor, b.tensor, out, scratch].map((t) => offsetOf(backend, t));
+  const [aStart, bStart] = [aAt + 4 * (a.offset ?? 0), bAt + 4 * (b.offset ?? 0)];
   const rows = sliceStart(m, threads, 4);
-  kernels.parallel('gemm', threads, (t) => [aAt, bAt, cAt, rows(t), rows(t + 1), m, n, k, a.transposed ? 1 : 0, b.transposed ? 1 : 0, sAt + 4 * t * GEMM_SCRATCH, bias ? offsetOf(backend, bias) : 0]);
+  kernels.parallel('gemm', threads, (t) => [aStart, bStart, cAt, rows(t), rows(t + 1), m, n, k, a.transposed ? 1 : 0, b.transposed ? 1 : 0, sAt + 4 * t * GEMM_SCRATCH, bias ? offsetOf(backend, bias) : 0]);
   release(backend, scratch);
   return out;
 }
