@@ -8,15 +8,14 @@
 //
 // winograd_filter: U[ξ][ci][co] = (G g Gᵀ)[ξ] for each (ci, co), ξ = 4·row + col of the 4×4 tile.
 // winograd_conv: output tiles [t0, t1) of the N·TY·TX tiles (TY = ⌈OH/2⌉, TX = ⌈OW/2⌉), in blocks
-// of up to BLOCK tiles that stay in cache: input transform V = Bᵀ d B (4 channels per vector) into
+// of up to `block` tiles that stay in cache: input transform V = Bᵀ d B (4 channels per vector) into
 // scratch, 16 small matrix products M[ξ] = V[ξ] · U[ξ] (register tile 4 tiles × 8 channels), output
-// transform Aᵀ m A (+ `bias`, Co values, unless null). `scratch` holds 16·BLOCK·(Ci + Co) floats
+// transform Aᵀ m A (+ `bias`, Co values, unless null). `scratch` holds 16·block·(Ci + Co) floats
 // for the calling thread.
 #include <wasm_simd128.h>
 
 #include "winograd-gemm.h"
 
-#define BLOCK 32
 
 // U for input channels [ci0, ci1), 4 output channels at a time (Co % 4 == 0). `flipped`: the
 // filter of the input gradient instead — w is the forward filter [3, 3, Co, Ci] (Co here = the
@@ -129,12 +128,12 @@ INLINE void output_transform(const float *m, float *y, const Geometry *g, int ti
 __attribute__((export_name("winograd_conv"))) void winograd_conv(const float *x, const float *u, float *y,
                                                                  int t0, int t1, int H, int W, int Ci, int OH,
                                                                  int OW, int Co, int top, int left, float *scratch,
-                                                                 const float *bias) {
+                                                                 const float *bias, int block) {
   const Geometry g = {H, W, Ci, OH, OW, Co, top, left, (OH + 1) / 2, (OW + 1) / 2};
-  float *v = scratch, *m = scratch + 16 * BLOCK * Ci;
+  float *v = scratch, *m = scratch + 16L * block * Ci;
   const long uplane = (long)Ci * Co;
-  for (int start = t0; start < t1; start += BLOCK) {
-    const int nb = t1 - start < BLOCK ? t1 - start : BLOCK;
+  for (int start = t0; start < t1; start += block) {
+    const int nb = t1 - start < block ? t1 - start : block;
     for (int b = 0; b < nb; b++) input_transform(x, v, &g, start + b, b, nb, 0, Ci);
     for (int xi = 0; xi < 16; xi++) {
       const float *vx = v + (long)xi * nb * Ci, *ux = u + xi * uplane;

@@ -22,16 +22,20 @@ import { kernelsFor, offsetOf } from './state.js';
 /** Below this many multiply-adds per thread, waking a helper costs more than it saves. */
 const MIN_MACS_PER_THREAD = 1_000_000;
 /**
- * Filters from this many weights on (1 MiB) go to XNNPACK when Winograd does not fit: the direct
- * kernel streams the whole filter per output row, and XNNPACK's blocked GEMM wins there (measured:
- * 1×1 1024→256 at 14×14 15.5 vs 19.2 ms, 512→2048 at 7×7 15.3 vs 54.9 ms; below it ours is
- * equal or faster, e.g. 1×1 256→64 at 56×56 17.6 vs 19.9 ms).
+ * Filters from this many weights on (1 MiB) go to XNNPACK when neither Winograd nor the matrix
+ * product (1×1 stride 1) takes them: the direct kernel streams the whole filter per output row,
+ * and XNNPACK's blocked GEMM wins there (measured before csrc/gemm.c: 1×1 512→2048 at 7×7 15.3 vs
+ * 54.9 ms; below it ours is equal or faster). What remains here: strided 1×1 and 3×3 layers.
  */
 export const DIRECT_MAX_WEIGHTS = 1 << 18;
-/** Tiles per cache block in csrc/winograd.c (its BLOCK). */
-const WINOGRAD_BLOCK = 32;
-/** Tiles per cache block in csrc/winograd4.c. */
-const WINOGRAD4_BLOCK = 16;
+/**
+ * The two Winograd forward convolutions: transform points per tile, output tile size, tiles per
+ * cache block, and their csrc/winograd.c / csrc/winograd4.c kernels.
+ */
+const WINOGRAD = {
+  f2: { points: 16, tile: 2, block: 32, filterKernel: 'winograd_filter', convKernel: 'winograd_conv' },
+  f4: { points: 36, tile: 4, block: 16, filterKernel: 'winograd4_filter', convKernel: 'winograd4_conv' },
+} as const;
 /** Fewer 4×4 tiles than this: F(2×2, 3×3) (F(4×4)'s filter transform writes 36·Ci·Co values per call). */
 const WINOGRAD4_MIN_TILES = 32;
 
@@ -84,8 +88,9 @@ export function winograd4Fits(p: ConvProblem): boolean {
 
 /**
  * NHWC float32 convolution `y = conv(x, filter)` (filter HWIO, zero padding top/left, dilation 1)
- * by our kernels: Winograd F(2×2, 3×3) where it fits ({@link winogradFits}), else the direct
- * csrc/conv2d.c. `filterLayout: 'flipped'` (Winograd only): `filter` is a forward filter
+ * by our kernels: a matrix product for 1×1 stride 1 ({@link gemmFits}, csrc/gemm.c), Winograd
+ * F(4×4, 3×3) or F(2×2, 3×3) where it fits ({@link winograd4Fits}, {@link winogradFits}), else the
+ * direct csrc/conv2d.c. `filterLayout: 'flipped'` (Winograd only): `filter` is a forward filter
  * `[3, 3, co, ci]` to be used flipped in space and transposed — the input gradient's convolution.
  * Returns a new tensor `[n, oh, ow, co]`.
  */
@@ -105,34 +110,19 @@ export function simdConv2d(
   const out = backend.makeOutput([p.n, p.oh, p.ow, p.co], 'float32');
   const macs = p.n * p.oh * p.ow * p.co * p.kh * p.kw * p.ci;
   if (macs === 0) return out;
-  if (winograd4Fits(p)) {
-    const tiles = p.n * Math.ceil(p.oh / 4) * Math.ceil(p.ow / 4);
-    const threads = kernels.threadsFor(tiles, macs, MIN_MACS_PER_THREAD);
-    const scratchFloats = 36 * WINOGRAD4_BLOCK * (p.ci + p.co);
-    const u = backend.makeOutput([36 * p.ci * p.co], 'float32');
-    const scratch = backend.makeOutput([threads * scratchFloats], 'float32');
-    const c = sliceStart(p.ci, threads);
-    const [wAt, xAt, uAt, yAt, sAt] = [filter, x, u, out, scratch].map((t) => offsetOf(backend, t));
-    kernels.parallel('winograd4_filter', threads, (k) => [wAt, uAt, p.ci, p.co, c(k), c(k + 1), filterLayout === 'flipped' ? 1 : 0]);
-    const t = sliceStart(tiles, threads);
-    const bAt = bias ? offsetOf(backend, bias) : 0;
-    kernels.parallel('winograd4_conv', threads, (k) => [xAt, uAt, yAt, t(k), t(k + 1), p.h, p.w, p.ci, p.oh, p.ow, p.co, p.top, p.left, sAt + 4 * k * scratchFloats, bAt, WINOGRAD4_BLOCK]);
-    release(backend, u, scratch);
-    return out;
-  }
   if (winogradFits(p)) {
-    const tiles = p.n * Math.ceil(p.oh / 2) * Math.ceil(p.ow / 2);
+    const { points, tile, block, filterKernel, convKernel } = winograd4Fits(p) ? WINOGRAD.f4 : WINOGRAD.f2;
+    const tiles = p.n * Math.ceil(p.oh / tile) * Math.ceil(p.ow / tile);
     const threads = kernels.threadsFor(tiles, macs, MIN_MACS_PER_THREAD);
-    const scratchFloats = 16 * WINOGRAD_BLOCK * (p.ci + p.co);
-    const u = backend.makeOutput([16 * p.ci * p.co], 'float32');
+    const scratchFloats = points * block * (p.ci + p.co);
+    const u = backend.makeOutput([points * p.ci * p.co], 'float32');
     const scratch = backend.makeOutput([threads * scratchFloats], 'float32');
+    const [wAt, xAt, uAt, yAt, sAt] = [filter, x, u, out, scratch].map((t) => offsetOf(backend, t));
     const c = sliceStart(p.ci, threads);
-    const [wAt, uAt0] = [offsetOf(backend, filter), offsetOf(backend, u)];
-    kernels.parallel('winograd_filter', threads, (k) => [wAt, uAt0, p.ci, p.co, c(k), c(k + 1), filterLayout === 'flipped' ? 1 : 0]);
-    const [xAt, uAt, yAt, sAt] = [offsetOf(backend, x), offsetOf(backend, u), offsetOf(backend, out), offsetOf(backend, scratch)];
+    kernels.parallel(filterKernel, threads, (k) => [wAt, uAt, p.ci, p.co, c(k), c(k + 1), filterLayout === 'flipped' ? 1 : 0]);
     const t = sliceStart(tiles, threads);
     const bAt = bias ? offsetOf(backend, bias) : 0;
-    kernels.parallel('winograd_conv', threads, (k) => [xAt, uAt, yAt, t(k), t(k + 1), p.h, p.w, p.ci, p.oh, p.ow, p.co, p.top, p.left, sAt + 4 * k * scratchFloats, bAt]);
+    kernels.parallel(convKernel, threads, (k) => [xAt, uAt, yAt, t(k), t(k + 1), p.h, p.w, p.ci, p.oh, p.ow, p.co, p.top, p.left, sAt + 4 * k * scratchFloats, bAt, block]);
     release(backend, u, scratch);
     return out;
   }
