@@ -14,8 +14,7 @@
 // for the calling thread.
 #include <wasm_simd128.h>
 
-#include "winograd-gemm.h"
-
+#include "winograd.h"
 
 // U for input channels [ci0, ci1), 4 output channels at a time (Co % 4 == 0). `flipped`: the
 // filter of the input gradient instead — w is the forward filter [3, 3, Co, Ci] (Co here = the
@@ -56,10 +55,6 @@ __attribute__((export_name("winograd_filter"))) void winograd_filter(const float
   }
 }
 
-typedef struct {
-  int H, W, Ci, OH, OW, Co, top, left, TY, TX;
-} Geometry;
-
 // V[ξ][b][ci − ci0..] for tile index `tile` (block row b), input channels [ci0, ci1).
 INLINE void input_transform(const float *x, float *v, const Geometry *g, int tile, int b, int nb, int ci0,
                                    int ci1) {
@@ -95,7 +90,6 @@ INLINE void input_transform(const float *x, float *v, const Geometry *g, int til
   }
 }
 
-
 // y for tile index `tile` from M[ξ][b][co..co+3].
 INLINE void output_transform(const float *m, float *y, const Geometry *g, int tile, int b, int nb,
                                     const float *bias) {
@@ -124,40 +118,6 @@ INLINE void output_transform(const float *m, float *y, const Geometry *g, int ti
     }
   }
 }
-
-__attribute__((export_name("winograd_conv"))) void winograd_conv(const float *x, const float *u, float *y,
-                                                                 int t0, int t1, int H, int W, int Ci, int OH,
-                                                                 int OW, int Co, int top, int left, float *scratch,
-                                                                 const float *bias, int block) {
-  const Geometry g = {H, W, Ci, OH, OW, Co, top, left, (OH + 1) / 2, (OW + 1) / 2};
-  float *v = scratch, *m = scratch + 16L * block * Ci;
-  const long uplane = (long)Ci * Co;
-  for (int start = t0; start < t1; start += block) {
-    const int nb = t1 - start < block ? t1 - start : block;
-    for (int b = 0; b < nb; b++) input_transform(x, v, &g, start + b, b, nb, 0, Ci);
-    for (int xi = 0; xi < 16; xi++) {
-      const float *vx = v + (long)xi * nb * Ci, *ux = u + xi * uplane;
-      float *mx = m + (long)xi * nb * Co;
-      for (int co = 0; co < Co; co += 8) {
-        int b = 0;
-        for (; b + 4 <= nb; b += 4) gemm_4(vx + (long)b * Ci, ux, mx + (long)b * Co, Ci, Co, co);
-        for (; b < nb; b++) gemm_1(vx + (long)b * Ci, ux, mx + (long)b * Co, Ci, Co, co);
-      }
-    }
-    for (int b = 0; b < nb; b++) output_transform(m, y, &g, start + b, b, nb, bias);
-  }
-}
-
-// ---- Filter gradient (Conv2DBackpropFilter of the same convolutions) ----
-//
-// The forward tile is y = Aᵀ[U ⊙ V]A with U = G g Gᵀ, so dL/dU = (A dy Aᵀ) ⊙ V per tile, and
-// dw = Gᵀ (Σ_tiles dL/dU) G: per ξ, the sum over tiles is one matrix product
-// M[ξ][ci][co] = Σ_t V[ξ][t][ci] · D[ξ][t][co] (D = A dy Aᵀ), with the tiles as its long inner
-// dimension — 16 multiply-adds per tile and channel pair instead of 36.
-// winograd_filter_grad: input channels [ci0, ci1) (multiples of 4) of dw [3, 3, Ci, Co], over all
-// N·TY·TX tiles; threads take disjoint channel ranges, so each transforms x for its channels and
-// all of dy (cheap: 2×2 values per tile). `m` holds 16·Ci·Co floats (shared, rows [ci0, ci1) are
-// this thread's), `scratch` 16·block·(ci1 − ci0 + Co) floats for this thread.
 
 // D[ξ][b][co..co+3] = (A d Aᵀ)[ξ] for the 2×2 dy tile of tile index `tile`.
 INLINE void dy_transform(const float *dy, float *dt, const Geometry *g, int tile, int b, int nb) {
@@ -189,26 +149,34 @@ INLINE void dy_transform(const float *dy, float *dt, const Geometry *g, int tile
   }
 }
 
+#define POINTS 16
+#include "winograd-tiles.h"
+
+__attribute__((export_name("winograd_conv"))) void winograd_conv(const float *x, const float *u, float *y,
+                                                                 int t0, int t1, int H, int W, int Ci, int OH,
+                                                                 int OW, int Co, int top, int left, float *scratch,
+                                                                 const float *bias, int block) {
+  const Geometry g = {H, W, Ci, OH, OW, Co, top, left, (OH + 1) / 2, (OW + 1) / 2};
+  conv_tiles(x, u, y, t0, t1, &g, scratch, bias, block);
+}
+
+// ---- Filter gradient (Conv2DBackpropFilter of the same convolutions) ----
+//
+// The forward tile is y = Aᵀ[U ⊙ V]A with U = G g Gᵀ, so dL/dU = (A dy Aᵀ) ⊙ V per tile, and
+// dw = Gᵀ (Σ_tiles dL/dU) G: per ξ, the sum over tiles is one matrix product
+// M[ξ][ci][co] = Σ_t V[ξ][t][ci] · D[ξ][t][co] (D = A dy Aᵀ), with the tiles as its long inner
+// dimension — 16 multiply-adds per tile and channel pair instead of 36.
+// winograd_filter_grad: input channels [ci0, ci1) (multiples of 4) of dw [3, 3, Ci, Co], over all
+// N·TY·TX tiles; threads take disjoint channel ranges, so each transforms x for its channels and
+// all of dy (cheap: 2×2 values per tile). `m` holds 16·Ci·Co floats (shared, rows [ci0, ci1) are
+// this thread's), `scratch` 16·block·(ci1 − ci0 + Co) floats for this thread.
+
 __attribute__((export_name("winograd_filter_grad"))) void winograd_filter_grad(
     const float *x, const float *dy, float *dw, int ci0, int ci1, int N, int H, int W, int Ci, int OH, int OW,
     int Co, int top, int left, float *m, float *scratch, int block) {
   const Geometry g = {H, W, Ci, OH, OW, Co, top, left, (OH + 1) / 2, (OW + 1) / 2};
-  const int tiles = N * g.TY * g.TX, cw = ci1 - ci0;
+  filter_grad_tiles(x, dy, ci0, ci1, N, &g, m, scratch, block);
   const long plane = (long)Ci * Co;
-  float *v = scratch, *dt = scratch + 16L * block * cw;
-  for (int start = 0; start < tiles; start += block) {
-    const int nb = tiles - start < block ? tiles - start : block;
-    for (int b = 0; b < nb; b++) {
-      input_transform(x, v, &g, start + b, b, nb, ci0, ci1);
-      dy_transform(dy, dt, &g, start + b, b, nb);
-    }
-    for (int xi = 0; xi < 16; xi++) {
-      const float *vx = v + (long)xi * nb * cw, *dx = dt + (long)xi * nb * Co;
-      float *mx = m + xi * plane;
-      for (int ci = ci0; ci < ci1; ci += 4)
-        for (int co = 0; co < Co; co += 8) gemm_tn(vx + (ci - ci0), dx, mx + (long)ci * Co, nb, cw, Co, co, start == 0);
-    }
-  }
   // dw = Gᵀ M G; G's rows (1, 0, 0), (½, ½, ½), (½, −½, ½), (0, 0, 1).
   const v128_t half = wasm_f32x4_splat(0.5f);
   for (int ci = ci0; ci < ci1; ci++)

@@ -12,7 +12,7 @@
 // `scratch` 36·block·(ci1 − ci0 + Co)).
 #include <wasm_simd128.h>
 
-#include "winograd-gemm.h"
+#include "winograd.h"
 
 // G applied to 3 values (rows of G: (¼, 0, 0), (−⅙, −⅙, −⅙), (−⅙, ⅙, −⅙), (1/24, 1/12, ⅙),
 // (1/24, −1/12, ⅙), (0, 0, 1)).
@@ -59,10 +59,6 @@ __attribute__((export_name("winograd4_filter"))) void winograd4_filter(const flo
     }
   }
 }
-
-typedef struct {
-  int H, W, Ci, OH, OW, Co, top, left, TY, TX;
-} Geometry;
 
 // Bᵀ applied to 6 values (rows of Bᵀ: (4, 0, −5, 0, 1, 0), (0, −4, −4, 1, 1, 0), (0, 4, −4, −1, 1, 0),
 // (0, −2, −1, 2, 1, 0), (0, 2, −1, −2, 1, 0), (0, 4, 0, −5, 0, 1)).
@@ -112,7 +108,6 @@ INLINE void input_transform(const float *x, float *v, const Geometry *g, int til
   }
 }
 
-
 // Aᵀ applied to 6 values (rows of Aᵀ: (1, 1, 1, 1, 1, 0), (0, 1, −1, 2, −2, 0), (0, 1, 1, 4, 4, 0),
 // (0, 1, −1, 8, −8, 1)).
 #define A_T(m, o)                                                                        \
@@ -151,31 +146,6 @@ INLINE void output_transform(const float *m, float *y, const Geometry *g, int ti
     }
   }
 }
-
-__attribute__((export_name("winograd4_conv"))) void winograd4_conv(const float *x, const float *u, float *y, int t0,
-                                                                   int t1, int H, int W, int Ci, int OH, int OW, int Co,
-                                                                   int top, int left, float *scratch, const float *bias,
-                                                                   int block) {
-  const Geometry g = {H, W, Ci, OH, OW, Co, top, left, (OH + 3) / 4, (OW + 3) / 4};
-  float *v = scratch, *m = scratch + 36L * block * Ci;
-  const long uplane = (long)Ci * Co;
-  for (int start = t0; start < t1; start += block) {
-    const int nb = t1 - start < block ? t1 - start : block;
-    for (int b = 0; b < nb; b++) input_transform(x, v, &g, start + b, b, nb, 0, Ci);
-    for (int xi = 0; xi < 36; xi++) {
-      const float *vx = v + (long)xi * nb * Ci, *ux = u + xi * uplane;
-      float *mx = m + (long)xi * nb * Co;
-      for (int co = 0; co < Co; co += 8) {
-        int b = 0;
-        for (; b + 4 <= nb; b += 4) gemm_4(vx + (long)b * Ci, ux, mx + (long)b * Co, Ci, Co, co);
-        for (; b < nb; b++) gemm_1(vx + (long)b * Ci, ux, mx + (long)b * Co, Ci, Co, co);
-      }
-    }
-    for (int b = 0; b < nb; b++) output_transform(m, y, &g, start + b, b, nb, bias);
-  }
-}
-
-// ---- Filter gradient: dw = Gᵀ [Σ_tiles (A dy Aᵀ) ⊙ (Bᵀ x B)] G (see winograd.c) ----
 
 // A applied to 4 values (rows of A = columns of Aᵀ: (1, 0, 0, 0), (1, 1, 1, 1), (1, −1, 1, −1),
 // (1, 2, 4, 8), (1, −2, 4, −8), (0, 0, 0, 1)).
@@ -219,6 +189,19 @@ INLINE void dy_transform(const float *dy, float *dt, const Geometry *g, int tile
   }
 }
 
+#define POINTS 36
+#include "winograd-tiles.h"
+
+__attribute__((export_name("winograd4_conv"))) void winograd4_conv(const float *x, const float *u, float *y, int t0,
+                                                                   int t1, int H, int W, int Ci, int OH, int OW, int Co,
+                                                                   int top, int left, float *scratch, const float *bias,
+                                                                   int block) {
+  const Geometry g = {H, W, Ci, OH, OW, Co, top, left, (OH + 3) / 4, (OW + 3) / 4};
+  conv_tiles(x, u, y, t0, t1, &g, scratch, bias, block);
+}
+
+// ---- Filter gradient: dw = Gᵀ [Σ_tiles (A dy Aᵀ) ⊙ (Bᵀ x B)] G (see winograd.c) ----
+
 // Gᵀ applied to 6 values (rows of Gᵀ: (¼, −⅙, −⅙, 1/24, 1/24, 0), (0, −⅙, ⅙, 1/12, −1/12, 0),
 // (0, −⅙, −⅙, ⅙, ⅙, 1)).
 #define G_T(m, o)                                                                        \
@@ -236,22 +219,8 @@ __attribute__((export_name("winograd4_filter_grad"))) void winograd4_filter_grad
     const float *x, const float *dy, float *dw, int ci0, int ci1, int N, int H, int W, int Ci, int OH, int OW,
     int Co, int top, int left, float *m, float *scratch, int block) {
   const Geometry g = {H, W, Ci, OH, OW, Co, top, left, (OH + 3) / 4, (OW + 3) / 4};
-  const int tiles = N * g.TY * g.TX, cw = ci1 - ci0;
+  filter_grad_tiles(x, dy, ci0, ci1, N, &g, m, scratch, block);
   const long plane = (long)Ci * Co;
-  float *v = scratch, *dt = scratch + 36L * block * cw;
-  for (int start = 0; start < tiles; start += block) {
-    const int nb = tiles - start < block ? tiles - start : block;
-    for (int b = 0; b < nb; b++) {
-      input_transform(x, v, &g, start + b, b, nb, ci0, ci1);
-      dy_transform(dy, dt, &g, start + b, b, nb);
-    }
-    for (int xi = 0; xi < 36; xi++) {
-      const float *vx = v + (long)xi * nb * cw, *dx = dt + (long)xi * nb * Co;
-      float *mx = m + xi * plane;
-      for (int ci = ci0; ci < ci1; ci += 4)
-        for (int co = 0; co < Co; co += 8) gemm_tn(vx + (ci - ci0), dx, mx + (long)ci * Co, nb, cw, Co, co, start == 0);
-    }
-  }
   for (int ci = ci0; ci < ci1; ci++)
     for (int co = 0; co < Co; co += 4) {
       const float *mp = m + (long)ci * Co + co;

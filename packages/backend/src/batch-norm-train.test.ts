@@ -7,6 +7,7 @@ import { batchNormTrain } from './batch-norm-train.js';
 import { initBackend } from './init-backend.js';
 import { createRng } from './rng.js';
 import { simdKernels } from './wasm/simd/state.js';
+import { maxRelErr } from './test-support/max-rel-err.js';
 
 process.env.TF_CPP_MIN_LOG_LEVEL ??= '3';
 
@@ -29,17 +30,6 @@ interface Fixture {
 const fixtures: Fixture[] = JSON.parse(
   fs.readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'batch-norm.json'), 'utf8'),
 ).cases;
-
-function relErr(got: ArrayLike<number>, want: ArrayLike<number>): number {
-  expect(got.length).toBe(want.length);
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < want.length; i++) {
-    diff = Math.max(diff, Math.abs(got[i] - want[i]));
-    scale = Math.max(scale, Math.abs(want[i]));
-  }
-  return diff / scale;
-}
 
 /** Forward + backward of `sum(y · dy)`; returns plain arrays and checks no tensor leaks. */
 function run(f: Fixture, impl: (x: tf.Tensor, g: tf.Tensor1D, b: tf.Tensor1D) => { y: tf.Tensor; mean: tf.Tensor; variance: tf.Tensor }) {
@@ -114,11 +104,11 @@ for (const [backend, implementationWanted] of variants) {
       );
       expect(implementation).toBe(implementationWanted);
       for (const k of ['y', 'mean', 'variance', 'dx', 'dgamma', 'dbeta'] as const) {
-        expect(relErr(got[k], f[k]), k).toBeLessThan(1e-4);
+        expect(maxRelErr(got[k], f[k]), k).toBeLessThan(1e-4);
       }
       // The documented convention for running statistics: unbiased = variance · n/(n−1).
       const n = f.x.length / f.gamma.length;
-      expect(relErr(Array.from(got.variance, (v) => (v * n) / (n - 1)), f.unbiasedVariance)).toBeLessThan(1e-4);
+      expect(maxRelErr(Array.from(got.variance, (v) => (v * n) / (n - 1)), f.unbiasedVariance)).toBeLessThan(1e-4);
     });
 
     it('matches the tf.moments composition it replaces, with fewer kernels on the tape', async () => {
@@ -127,7 +117,7 @@ for (const [backend, implementationWanted] of variants) {
       const fused = await withWasmPath(path, () => run(f, (x, g, b) => batchNormTrain(x, g, b, f.eps)));
       const plain = run(f, (x, g, b) => momentsBatchNorm(x, g, b, f.eps));
       for (const k of ['y', 'mean', 'variance', 'dx', 'dgamma', 'dbeta'] as const) {
-        expect(relErr(fused[k], plain[k]), k).toBeLessThan(1e-4);
+        expect(maxRelErr(fused[k], plain[k]), k).toBeLessThan(1e-4);
       }
       // Count kernels with tf.profile: the fused op must run fewer of them than the composition.
       const count = async (fused: boolean) => {
@@ -222,12 +212,12 @@ describe('batchNormTrain with the wasm SIMD kernels on large tensors', () => {
       })([x, gamma, beta]);
       const label = `x [${shape}] + ${offset}`;
       expect(got!.implementation, label).toBe('wasm-simd');
-      expect(relErr(got!.mean, mean), `${label} mean`).toBeLessThan(1e-5);
-      expect(relErr(got!.variance, variance), `${label} variance`).toBeLessThan(1e-4);
-      expect(relErr(got!.y, y), `${label} y`).toBeLessThan(1e-4);
-      expect(relErr(grads[0].dataSync(), dx), `${label} dx`).toBeLessThan(1e-4);
-      expect(relErr(grads[1].dataSync(), dGamma), `${label} dgamma`).toBeLessThan(1e-4);
-      expect(relErr(grads[2].dataSync(), dBeta), `${label} dbeta`).toBeLessThan(1e-4);
+      expect(maxRelErr(got!.mean, mean), `${label} mean`).toBeLessThan(1e-5);
+      expect(maxRelErr(got!.variance, variance), `${label} variance`).toBeLessThan(1e-4);
+      expect(maxRelErr(got!.y, y), `${label} y`).toBeLessThan(1e-4);
+      expect(maxRelErr(grads[0].dataSync(), dx), `${label} dx`).toBeLessThan(1e-4);
+      expect(maxRelErr(grads[1].dataSync(), dGamma), `${label} dgamma`).toBeLessThan(1e-4);
+      expect(maxRelErr(grads[2].dataSync(), dBeta), `${label} dbeta`).toBeLessThan(1e-4);
       tf.dispose([x, gamma, beta, dy, value, ...grads]);
       expect(tf.memory().numTensors, `${label}: tensors leaked`).toBe(before);
     }

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { conv2dBias } from './conv2d-bias.js';
 import { initBackend } from './init-backend.js';
+import { maxRelErr } from './test-support/max-rel-err.js';
 
 interface Case {
   x: number[];
@@ -42,16 +43,6 @@ function run(c: Case, composed: boolean) {
   return out;
 }
 
-function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let d = 0;
-  let m = 0;
-  for (let i = 0; i < b.length; i++) {
-    d = Math.max(d, Math.abs(a[i] - b[i]));
-    m = Math.max(m, Math.abs(b[i]));
-  }
-  return d / m;
-}
-
 describe('conv2dBias', () => {
   it.each(cases.map((c) => [c.what, c] as const))('on wasm equals conv2d + add on cpu, values and gradients (%s)', async (_, c) => {
     await initBackend('cpu');
@@ -60,7 +51,7 @@ describe('conv2dBias', () => {
     const got = run(c, false);
     // Winograd F(4×4)'s float32 rounding on this smooth data: measured dw 5.1e-5 (F(2×2): < 1e-5).
     const tolerance = c.what.startsWith('Winograd') ? 2e-4 : 1e-5;
-    for (const k of ['y', 'dx', 'dw', 'db'] as const) expect(relErr(got[k], want[k]), k).toBeLessThan(tolerance);
+    for (const k of ['y', 'dx', 'dw', 'db'] as const) expect(maxRelErr(got[k], want[k]), k).toBeLessThan(tolerance);
   });
 
   it('is one kernel forward on wasm, and a gradient for x alone computes no filter gradient', async () => {

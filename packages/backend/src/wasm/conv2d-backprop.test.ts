@@ -4,6 +4,7 @@ import { initBackend } from '../init-backend.js';
 import { createRng } from '../rng.js';
 import { columnBudget } from './conv2d-backprop-input.js';
 import { simdKernels } from './simd/state.js';
+import { maxRelErr } from '../test-support/max-rel-err.js';
 
 type Pad = 'same' | 'valid' | number[][];
 
@@ -80,16 +81,6 @@ function run(backend: string, kernel: string, inputs: Record<string, [Float32Arr
   tf.dispose([out, ...Object.values(ins)]);
   expect(tf.memory().numTensors).toBe(before);
   return result;
-}
-
-function maxRelErr(a: Float32Array, b: Float32Array): number {
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < a.length; i++) {
-    diff = Math.max(diff, Math.abs(a[i] - b[i]));
-    scale = Math.max(scale, Math.abs(b[i]));
-  }
-  return diff / Math.max(scale, 1e-12);
 }
 
 const filterPaths = ['SIMD kernel', 'XNNPACK convolution'] as const;

@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { backendInfo } from '../backend-info.js';
 import { initBackend } from '../init-backend.js';
 import { createRng } from '../rng.js';
+import { maxRelErr } from '../test-support/max-rel-err.js';
 
 /** Loss and gradients of a conv stack big enough for XNNPACK to split the work over threads. */
 function lossAndGrads(backend: string, x: Float32Array, w1: Float32Array, w2: Float32Array) {
@@ -18,16 +19,6 @@ function lossAndGrads(backend: string, x: Float32Array, w1: Float32Array, w2: Fl
   tf.dispose([xs, a, b, value, ...grads]);
   expect(tf.memory().numTensors).toBe(before);
   return out;
-}
-
-function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < a.length; i++) {
-    diff = Math.max(diff, Math.abs(a[i] - b[i]));
-    scale = Math.max(scale, Math.abs(b[i]));
-  }
-  return diff / scale;
 }
 
 describe('wasm with two threads in Node', () => {
@@ -55,7 +46,7 @@ describe('wasm with two threads in Node', () => {
     const cpu = lossAndGrads('cpu', x, w1, w2);
     const wasm = lossAndGrads('wasm', x, w1, w2);
     expect(Math.abs(wasm.loss - cpu.loss) / cpu.loss).toBeLessThan(1e-5);
-    expect(relErr(wasm.ga, cpu.ga)).toBeLessThan(1e-5);
-    expect(relErr(wasm.gb, cpu.gb)).toBeLessThan(1e-5);
+    expect(maxRelErr(wasm.ga, cpu.ga)).toBeLessThan(1e-5);
+    expect(maxRelErr(wasm.gb, cpu.gb)).toBeLessThan(1e-5);
   });
 });

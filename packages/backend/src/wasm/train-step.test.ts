@@ -4,6 +4,7 @@ import { initBackend } from '../init-backend.js';
 
 process.env.TF_CPP_MIN_LOG_LEVEL ??= '3';
 import { createRng } from '../rng.js';
+import { maxRelErr } from '../test-support/max-rel-err.js';
 
 /**
  * A small ResNet-like network touching every op a training step of the project's model families
@@ -95,16 +96,6 @@ async function train(backend: 'cpu' | 'wasm' | 'tensorflow') {
   return { steps, counts, final };
 }
 
-function relErr(a: Float32Array, b: Float32Array): number {
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < a.length; i++) {
-    diff = Math.max(diff, Math.abs(a[i] - b[i]));
-    scale = Math.max(scale, Math.abs(b[i]));
-  }
-  return diff / Math.max(scale, 1e-12);
-}
-
 let cpu: Awaited<ReturnType<typeof train>>;
 
 for (const backend of ['wasm', 'tensorflow'] as const) {
@@ -130,10 +121,10 @@ for (const backend of ['wasm', 'tensorflow'] as const) {
         for (const k of Object.keys(shapes)) {
           const g = cpu.steps[s].grads[k];
           expect(g.some((v) => v !== 0), `cpu gradient of ${k} is all zero`).toBe(true);
-          expect(relErr(other.steps[s].grads[k], g), `step ${s} ${k}`).toBeLessThanOrEqual(1e-4);
+          expect(maxRelErr(other.steps[s].grads[k], g), `step ${s} ${k}`).toBeLessThanOrEqual(1e-4);
         }
       }
-      for (const k of Object.keys(shapes)) expect(relErr(other.final[k], cpu.final[k]), k).toBeLessThanOrEqual(1e-4);
+      for (const k of Object.keys(shapes)) expect(maxRelErr(other.final[k], cpu.final[k]), k).toBeLessThanOrEqual(1e-4);
       // Training moved: the loss went down.
       expect(other.steps[2].loss).toBeLessThan(other.steps[0].loss);
     });

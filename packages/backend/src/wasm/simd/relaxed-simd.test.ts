@@ -7,6 +7,7 @@ import { initBackend } from '../../init-backend.js';
 import { createRng } from '../../rng.js';
 import { startSimdKernels } from '../setup-wasm.js';
 import { kernelsFor } from './state.js';
+import { maxRelErr } from '../../test-support/max-rel-err.js';
 
 // Node 20's V8 has relaxed SIMD behind this flag (Node ≥ 22 has it on); set before any module of
 // this test process compiles, so both variants of our kernels can be tested here.
@@ -43,16 +44,6 @@ function convGradients(backend: string, shape: { n: number; hw: number; ci: numb
   return out;
 }
 
-function relErr(a: Float32Array, b: Float32Array): number {
-  let d = 0;
-  let m = 0;
-  for (let i = 0; i < a.length; i++) {
-    d = Math.max(d, Math.abs(a[i] - b[i]));
-    m = Math.max(m, Math.abs(b[i]));
-  }
-  return d / m;
-}
-
 // Winograd F(4×4) (≥ 32 4×4 tiles), F(2×2) (fewer), the direct kernels (stride 2, 1×1).
 const shapes = [
   { n: 8, hw: 12, ci: 16, co: 24, k: 3, s: 1 },
@@ -77,7 +68,7 @@ describe('the relaxed-SIMD (fused multiply-add) variant of our kernels', () => {
     }
     for (const got of results) {
       // Winograd F(4×4)'s float32 rounding (≈ 1e-5 of the largest value) dominates.
-      for (let i = 0; i < want.length; i++) expect(relErr(got[i], want[i])).toBeLessThan(1e-4);
+      for (let i = 0; i < want.length; i++) expect(maxRelErr(got[i], want[i])).toBeLessThan(1e-4);
     }
     // Two computations, not one variant run twice: fusing changes the rounding.
     expect(results[1].some((r, i) => r.some((v, j) => v !== results[0][i][j]))).toBe(true);

@@ -8,6 +8,7 @@ import { initBackend } from '../../init-backend.js';
 import { startSimdKernels } from '../setup-wasm.js';
 import { sourceFiles, sourceSha256 } from './kernels-wasm.js';
 import { backendMemory, kernelsFor, simdKernels } from './state.js';
+import { maxRelErr } from '../../test-support/max-rel-err.js';
 
 describe('our WebAssembly SIMD kernels', () => {
   it('were built from the committed C sources (after editing csrc/, run scripts/build-simd-kernels.sh)', () => {
@@ -49,15 +50,7 @@ describe('our WebAssembly SIMD kernels', () => {
     const f4 = conv('wasm');
     const f2 = conv('wasm', 'CNN_WASM_WINOGRAD4');
     const direct = conv('wasm', 'CNN_WASM_WINOGRAD');
-    const relErr = (a: Float32Array) => {
-      let d = 0;
-      let m = 0;
-      for (let i = 0; i < want.length; i++) {
-        d = Math.max(d, Math.abs(a[i] - want[i]));
-        m = Math.max(m, Math.abs(want[i]));
-      }
-      return d / m;
-    };
+    const relErr = (a: Float32Array) => maxRelErr(a, want);
     // F(4×4, 3×3)'s transforms scale values by up to 8 and 1/24: ≈ 10× F(2×2)'s rounding error
     // (measured 2.0e-5 here vs 1.3e-6; direct 8e-7), the price of 4× fewer multiplications, as in cuDNN/NNPACK.
     expect(relErr(f4)).toBeLessThan(6e-5);
@@ -96,15 +89,7 @@ describe('our WebAssembly SIMD kernels', () => {
     const f2 = grad('wasm', 'CNN_WASM_WINOGRAD4');
     const direct = grad('wasm', 'CNN_WASM_WINOGRAD');
     expect(tf.memory().numTensors).toBe(before);
-    const relErr = (a: Float32Array) => {
-      let d = 0;
-      let m = 0;
-      for (let i = 0; i < want.length; i++) {
-        d = Math.max(d, Math.abs(a[i] - want[i]));
-        m = Math.max(m, Math.abs(want[i]));
-      }
-      return d / m;
-    };
+    const relErr = (a: Float32Array) => maxRelErr(a, want);
     // Sums over 2,860 (F(2×2)) or 780 (F(4×4)) tiles of transformed values, on smooth data
     // (Winograd's worst case: transformed values large, cancelling): measured F4 1.0e-4, F2 1.3e-5,
     // direct 3.3e-6 (on random normal data of this shape 4e-6, 1e-6, 9e-7) — Winograd's known

@@ -1,6 +1,7 @@
-// The matrix products of the Winograd convolutions (winograd.c, winograd4.c), for one transform
-// point ξ: forward M = V · U (V [tiles, Ci], U [Ci, Co]); filter gradient M += Vᵀ · D (V [tiles, Ci],
-// D [tiles, Co]).
+// What Winograd's F(2×2, 3×3) (winograd.c) and F(4×4, 3×3) (winograd4.c) share: the problem's
+// geometry and the matrix products for one transform point ξ — forward M = V · U (V [tiles, Ci],
+// U [Ci, Co]), filter gradient M += Vᵀ · D (V [tiles, Ci], D [tiles, Co]). The tile loops that
+// call them are in winograd-tiles.h.
 #pragma once
 #include "simd.h"
 
@@ -9,6 +10,12 @@
 #define UNROLL _Pragma("clang loop unroll(full)")
 // Likewise helpers with such arrays must be inlined into their (unrolled) callers.
 #define INLINE static inline __attribute__((always_inline))
+
+// A stride-1 3×3 convolution: x [N, H, W, Ci] → y [N, OH, OW, Co], zero padding top/left; TY × TX
+// output tiles per image.
+typedef struct {
+  int H, W, Ci, OH, OW, Co, top, left, TY, TX;
+} Geometry;
 
 // M[ξ][b0..b0+R) = V[ξ][b0..b0+R) · U[ξ], R = 4 or 1 rows, 8 output channels at co.
 #define GEMM(R)                                                                                    \
