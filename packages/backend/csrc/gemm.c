@@ -3,7 +3,8 @@
 // XNNPACK's per-call weight packing or a transposed copy. Built by ../scripts/build-simd-kernels.sh.
 //
 // op(A) is M × K: a[m·K + k], or with trans_a a[k·M + m]; op(B) is K × N: b[k·N + n], or with
-// trans_b b[n·K + k]; C is M × N, c[m·N + n], plus `bias` (N values) on every row unless null.
+// trans_b b[n·K + k]; C is M × N, c[m·N + n], plus `bias` (N values) on every row unless null;
+// with `accumulate`, C += op(A) · op(B) instead.
 // N % 8 == 0. Each call computes rows [m0, m1).
 // Loop nest as in BLIS (Van Zee & van de Geijn 2015): blocks of KC × NC of B and MC × KC of A are
 // packed into `scratch` (KC·NC + MC·KC floats for the calling thread) as panels of 8 columns /
@@ -99,7 +100,8 @@ static inline __attribute__((always_inline)) void micro(const float *ap, const f
 }
 
 __attribute__((export_name("gemm"))) void gemm(const float *a, const float *b, float *c, int m0, int m1, int M, int N,
-                                               int K, int trans_a, int trans_b, float *scratch, const float *bias) {
+                                               int K, int trans_a, int trans_b, float *scratch, const float *bias,
+                                               int accumulate) {
   float *bp = scratch, *ap = scratch + KC * NC;
   for (int n0 = 0; n0 < N; n0 += NC) {
     const int nc = N - n0 < NC ? N - n0 : NC;
@@ -112,7 +114,7 @@ __attribute__((export_name("gemm"))) void gemm(const float *a, const float *b, f
         for (int p = 0; p < nc; p += NR)
           for (int i = 0; i < mc; i += MR)
             micro(ap + (long)i * kc, bp + (long)p * kc, c + (long)(i0 + i) * N + n0 + p, N, kc,
-                  mc - i < MR ? mc - i : MR, k0 > 0, k0 == 0 && bias ? bias + n0 + p : 0);
+                  mc - i < MR ? mc - i : MR, k0 > 0 || accumulate, k0 == 0 && bias ? bias + n0 + p : 0);
       }
     }
   }
@@ -142,5 +144,33 @@ __attribute__((export_name("col2im"))) void col2im(const float *cols, float *dx,
         }
         out[(long)iw * Ci + ci] = sum;
       }
+  }
+}
+
+// The patches of a convolution as matrix rows (im2col), for csrc/gemm.c's product:
+// cols[p − q0][(kh·KW + kw)·Ci + ci] = x[n][oh·sh + kh − top][ow·sw + kw − left][ci] (zero outside)
+// for output pixels p = (n·OH + oh)·OW + ow in [p0, p1); q0 is the first pixel `cols` holds.
+__attribute__((export_name("im2col"))) void im2col(const float *x, float *cols, int q0, int p0, int p1, int H, int W,
+                                                   int Ci, int OH, int OW, int KH, int KW, int sh, int sw, int top,
+                                                   int left) {
+  const long K = (long)KH * KW * Ci;
+  for (int p = p0; p < p1; p++) {
+    const int n = p / (OH * OW), oh = p / OW % OH, ow = p % OW;
+    float *row = cols + (long)(p - q0) * K;
+    for (int kh = 0; kh < KH; kh++) {
+      const int ih = oh * sh + kh - top;
+      for (int kw = 0; kw < KW; kw++) {
+        const int iw = ow * sw + kw - left;
+        float *dst = row + (long)(kh * KW + kw) * Ci;
+        if (ih < 0 || ih >= H || iw < 0 || iw >= W) {
+          for (int ci = 0; ci < Ci; ci++) dst[ci] = 0;
+          continue;
+        }
+        const float *src = x + (((long)n * H + ih) * W + iw) * Ci;
+        int ci = 0;
+        for (; ci + 4 <= Ci; ci += 4) wasm_v128_store(dst + ci, wasm_v128_load(src + ci));
+        for (; ci < Ci; ci++) dst[ci] = src[ci];
+      }
+    }
   }
 }

@@ -16,7 +16,8 @@ const cases: Case[] = [
   { x: [8, 10, 9, 8], k: 3, co: 16, stride: 1, pad: 'same', what: 'Winograd F(4×4, 3×3)' },
   { x: [3, 9, 9, 5], k: 3, co: 6, stride: 2, pad: [[0, 0], [1, 1], [1, 1], [0, 0]], what: 'direct kernel, odd channels' },
   { x: [1, 3, 3, 128], k: 1, co: 2048, stride: 1, pad: 'valid', what: 'pointwise: matrix product, bias in its first pass' },
-  { x: [1, 5, 5, 128], k: 3, co: 512, stride: 2, pad: 'same', what: 'large filter: tfjs kernel + Add' },
+  { x: [1, 5, 5, 128], k: 3, co: 512, stride: 2, pad: 'same', what: 'large filter: patches × filter, bias in the product' },
+  { x: [1, 5, 5, 128], k: 3, co: 228, stride: 2, pad: 'same', what: 'large filter, channels not in 8s: tfjs kernel + Add' },
 ];
 
 function values(seed: number, n: number): Float32Array {

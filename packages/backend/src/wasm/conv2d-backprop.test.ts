@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../init-backend.js';
 import { createRng } from '../rng.js';
 import { columnBudget } from './conv2d-backprop-input.js';
+import { patchBudget } from './simd/im2col.js';
 import { simdKernels } from './simd/state.js';
 import { maxRelErr } from '../test-support/max-rel-err.js';
 
@@ -55,6 +56,10 @@ cases.push({ n: 16, h: 16, w: 16, ci: 16, co: 24, k: [3, 3], s: [1, 1], pad: 'sa
 cases.push({ n: 3, h: 7, w: 5, ci: 24, co: 16, k: [1, 1], s: [1, 1], pad: 'valid' });
 cases.push({ n: 2, h: 15, w: 13, ci: 264, co: 520, k: [1, 1], s: [1, 1], pad: 'same' });
 cases.push({ n: 2, h: 9, w: 8, ci: 8, co: 16, k: [1, 1], s: [2, 2], pad: 'valid' });
+// ≥ 32 output channels in 8s, not Winograd nor a plain 1×1 product: the filter gradient as
+// patches(x)ᵀ · dy (the forward pass too when the filter is large: see the chunked test below).
+cases.push({ n: 3, h: 9, w: 11, ci: 12, co: 40, k: [1, 1], s: [2, 2], pad: 'valid' });
+cases.push({ n: 2, h: 12, w: 10, ci: 3, co: 32, k: [7, 7], s: [2, 2], pad: 'same' });
 // Images too big for one cache block in the filter gradient (rows processed a few at a time).
 const filterGradientCases: Case[] = [
   ...cases,
@@ -172,6 +177,26 @@ describe('wasm convolution kernels (forward and gradients) match cpu', () => {
       columnBudget.floats = budget;
     }
     expect(maxRelErr(got.values, want.values)).toBeLessThan(1e-5);
+  });
+
+  it('Conv2D and Conv2DBackpropFilter as patches × filter in several chunks of patch rows match cpu', () => {
+    const c: Case = { n: 2, h: 7, w: 6, ci: 128, co: 256, k: [3, 3], s: [2, 2], pad: 'same' }; // 295K weights: patches
+    const info = tf.backend_util.computeConv2DInfo([c.n, c.h, c.w, c.ci], [...c.k, c.ci, c.co], c.s, 1, c.pad as 'same');
+    const x: [Float32Array, number[]] = [randomArray(c.n * c.h * c.w * c.ci, 10), [c.n, c.h, c.w, c.ci]];
+    const filter: [Float32Array, number[]] = [randomArray(c.k[0] * c.k[1] * c.ci * c.co, 11), [...c.k, c.ci, c.co]];
+    const dy: [Float32Array, number[]] = [randomArray(info.outShape.reduce((a, b) => a * b, 1), 12), info.outShape];
+    const forward = { strides: c.s, pad: c.pad, dataFormat: 'NHWC', dilations: [1, 1] };
+    const backward = { strides: c.s, pad: c.pad, dataFormat: 'NHWC', filterShape: [...c.k, c.ci, c.co] };
+    const want = [run('cpu', 'Conv2D', { x, filter }, forward), run('cpu', 'Conv2DBackpropFilter', { x, dy }, backward)];
+    const budget = patchBudget.floats;
+    patchBudget.floats = 5 * 9 * 128; // 5 output pixels' patches per chunk: 24 pixels in 5 chunks
+    let got: ReturnType<typeof run>[];
+    try {
+      got = [run('wasm', 'Conv2D', { x, filter }, forward), run('wasm', 'Conv2DBackpropFilter', { x, dy }, backward)];
+    } finally {
+      patchBudget.floats = budget;
+    }
+    for (let i = 0; i < 2; i++) expect(maxRelErr(got[i].values, want[i].values)).toBeLessThan(1e-5);
   });
 
   it('rejects a dy of the wrong shape with a clear error', () => {

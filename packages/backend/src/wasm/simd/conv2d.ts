@@ -15,6 +15,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { callKernel, release, zeroFilled } from '../kernel-call.js';
 import { switchedOff } from '../threaded-module.js';
 import { simdGemm } from './gemm.js';
+import { patchesConv2d, patchesFit } from './im2col.js';
 import { sliceStart, type SimdKernels } from './simd-kernels.js';
 import { CONV2D_BIAS } from './names.js';
 import { kernelsFor, offsetOf } from './state.js';
@@ -126,6 +127,12 @@ export function simdConv2d(
     release(backend, u, scratch);
     return out;
   }
+  if (p.kh * p.kw * p.ci * p.co >= DIRECT_MAX_WEIGHTS && patchesFit(p)) {
+    // Large filters: patches × filter as one packed product (the direct kernel would stream the
+    // whole filter per output row). Smaller ones measured as fast or faster direct.
+    release(backend, out);
+    return patchesConv2d(kernels, backend, x, filter, p, bias);
+  }
   const rows = p.n * p.oh;
   const threads = kernels.threadsFor(rows, macs, MIN_MACS_PER_THREAD);
   const zeros = zeroFilled(backend, [p.ci]); // read for taps off the image's edge
@@ -175,7 +182,7 @@ function problemOf(x: TensorInfo, filter: TensorInfo, attrs: Pick<Conv2DAttrs, '
 
 /** Whether our kernels should run this problem (else XNNPACK: large filters neither Winograd nor the GEMM takes). */
 function oursFit(p: ConvProblem): boolean {
-  return winogradFits(p) || gemmFits(p) || p.kh * p.kw * p.ci * p.co < DIRECT_MAX_WEIGHTS;
+  return winogradFits(p) || gemmFits(p) || patchesFit(p) || p.kh * p.kw * p.ci * p.co < DIRECT_MAX_WEIGHTS;
 }
 
 

@@ -3,6 +3,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { release, zeroFilled } from '../kernel-call.js';
 import { gemmFits, winograd4Fits, winogradFits, type ConvProblem } from './conv2d.js';
 import { simdGemm } from './gemm.js';
+import { patchesFilterGradient, patchesFit } from './im2col.js';
 import { sliceStart, type SimdKernels } from './simd-kernels.js';
 import { offsetOf } from './state.js';
 
@@ -27,6 +28,9 @@ export function simdFilterGradient(kernels: SimdKernels, backend: BackendWasm, x
   // 1×1: dW = xᵀ · dy, one matrix product over all pixels.
   if (gemmFits(p)) return simdGemm(kernels, backend, { tensor: x, transposed: true }, { tensor: dy, transposed: false }, p.ci, p.co, p.n * p.h * p.w, [1, 1, p.ci, p.co]);
   if (winogradFits(p)) return winogradFilterGradient(kernels, backend, x, dy, p, winograd4Fits(p) ? WINOGRAD.f4 : WINOGRAD.f2);
+  // Everything else with ≥ 32 output channels in whole 8-wide panels: patches(x)ᵀ · dy (fewer:
+  // the direct kernel measured faster, e.g. ResNet-20's 3→16 stem 3.9 vs 5.6 ms).
+  if (p.co >= 32 && patchesFit(p)) return patchesFilterGradient(kernels, backend, x, dy, p);
   const size = p.kh * p.kw * p.ci * p.co;
   const macs = p.n * p.oh * p.ow * size;
   const threads = kernels.threadsFor(p.n, macs, MIN_MACS_PER_THREAD);

@@ -17,9 +17,36 @@ export interface GemmOperand {
   offset?: number;
 }
 
+/** Where a product goes: byte offsets in the wasm memory, and whether C is added to. */
+export interface GemmCall {
+  a: number;
+  transA: boolean;
+  b: number;
+  transB: boolean;
+  c: number;
+  bias?: number;
+  accumulate?: boolean;
+}
+
+/**
+ * `C (+)= op(A) · op(B) (+ bias on every row)` (M × K times K × N, row-major; N % 8 == 0) by
+ * csrc/gemm.c at the given byte offsets; threads split the rows of C.
+ */
+export function gemmInto(kernels: SimdKernels, backend: BackendWasm, call: GemmCall, m: number, n: number, k: number): void {
+  if (n % 8 !== 0) throw new Error(`gemm: N must be a multiple of 8, got ${n}`);
+  if (m === 0 || n === 0) return;
+  const threads = kernels.threadsFor(Math.ceil(m / 4), m * n * k, MIN_MACS_PER_THREAD);
+  const scratch = backend.makeOutput([threads * GEMM_SCRATCH], 'float32');
+  const sAt = offsetOf(backend, scratch);
+  const rows = sliceStart(m, threads, 4);
+  const { a, b, c, transA, transB, bias = 0, accumulate = false } = call;
+  kernels.parallel('gemm', threads, (t) => [a, b, c, rows(t), rows(t + 1), m, n, k, transA ? 1 : 0, transB ? 1 : 0, sAt + 4 * t * GEMM_SCRATCH, bias, accumulate ? 1 : 0]);
+  release(backend, scratch);
+}
+
 /**
  * `C = op(A) · op(B) (+ bias on every row)` (M × K times K × N, row-major; N % 8 == 0) by
- * csrc/gemm.c into a new float32 tensor of `shape` (M·N values); threads split the rows of C.
+ * csrc/gemm.c into a new float32 tensor of `shape` (M·N values).
  */
 export function simdGemm(
   kernels: SimdKernels,
@@ -32,15 +59,8 @@ export function simdGemm(
   shape: number[],
   bias: TensorInfo | null = null,
 ): TensorInfo {
-  if (n % 8 !== 0) throw new Error(`simdGemm: N must be a multiple of 8, got ${n}`);
   const out = backend.makeOutput(shape, 'float32');
-  if (m === 0 || n === 0) return out;
-  const threads = kernels.threadsFor(Math.ceil(m / 4), m * n * k, MIN_MACS_PER_THREAD);
-  const scratch = backend.makeOutput([threads * GEMM_SCRATCH], 'float32');
-  const [aAt, bAt, cAt, sAt] = [a.tensor, b.tensor, out, scratch].map((t) => offsetOf(backend, t));
-  const [aStart, bStart] = [aAt + 4 * (a.offset ?? 0), bAt + 4 * (b.offset ?? 0)];
-  const rows = sliceStart(m, threads, 4);
-  kernels.parallel('gemm', threads, (t) => [aStart, bStart, cAt, rows(t), rows(t + 1), m, n, k, a.transposed ? 1 : 0, b.transposed ? 1 : 0, sAt + 4 * t * GEMM_SCRATCH, bias ? offsetOf(backend, bias) : 0]);
-  release(backend, scratch);
+  const at = (o: GemmOperand) => offsetOf(backend, o.tensor) + 4 * (o.offset ?? 0);
+  gemmInto(kernels, backend, { a: at(a), transA: a.transposed, b: at(b), transB: b.transposed, c: offsetOf(backend, out), bias: bias ? offsetOf(backend, bias) : 0 }, m, n, k);
   return out;
 }

@@ -19,6 +19,7 @@ export interface KernelExports {
   conv2d_transpose(dy: number, wt: number, dx: number, r0: number, r1: number, ...dims: number[]): void;
   gemm(a: number, b: number, c: number, m0: number, m1: number, ...dims: number[]): void;
   col2im(cols: number, dx: number, r0: number, r1: number, ...dims: number[]): void;
+  im2col(x: number, cols: number, q0: number, p0: number, p1: number, ...dims: number[]): void;
   relu_grad(dy: number, x: number, dx: number, i0: number, i1: number): void;
   winograd_filter(w: number, u: number, ci: number, co: number, ci0: number, ci1: number, flipped: number): void;
   winograd_conv(x: number, u: number, y: number, t0: number, t1: number, ...dims: number[]): void;
@@ -42,7 +43,7 @@ const ARGS = 4;
 const MAX_ARGS = 20;
 const CONTROL_SLOTS = ARGS + MAX_ARGS + 1;
 const WORKER_TIMEOUT_MS = 120_000;
-const KERNEL_NAMES: KernelName[] = ['filter_grad', 'conv2d', 'conv2d_transpose', 'relu_grad', 'gemm', 'col2im', 'winograd_filter', 'winograd_conv', 'winograd_filter_grad', 'winograd4_filter', 'winograd4_conv', 'winograd4_filter_grad', 'bn_moments', 'bn_grad_sums', 'channel_affine', 'channel_affine2'];
+const KERNEL_NAMES: KernelName[] = ['filter_grad', 'conv2d', 'conv2d_transpose', 'relu_grad', 'gemm', 'col2im', 'im2col', 'winograd_filter', 'winograd_conv', 'winograd_filter_grad', 'winograd4_filter', 'winograd4_conv', 'winograd4_filter_grad', 'bn_moments', 'bn_grad_sums', 'channel_affine', 'channel_affine2'];
 
 // A dynamic import, not require: Node may run an eval'd worker as CommonJS or as an ES module.
 const workerSource = `
