@@ -56,9 +56,10 @@ cases.push({ n: 16, h: 16, w: 16, ci: 16, co: 24, k: [3, 3], s: [1, 1], pad: 'sa
 cases.push({ n: 3, h: 7, w: 5, ci: 24, co: 16, k: [1, 1], s: [1, 1], pad: 'valid' });
 cases.push({ n: 2, h: 15, w: 13, ci: 264, co: 520, k: [1, 1], s: [1, 1], pad: 'same' });
 cases.push({ n: 2, h: 9, w: 8, ci: 8, co: 16, k: [1, 1], s: [2, 2], pad: 'valid' });
-// ≥ 32 output channels in 8s, not Winograd nor a plain 1×1 product: the filter gradient as
-// patches(x)ᵀ · dy (the forward pass too when the filter is large: see the chunked test below).
-cases.push({ n: 3, h: 9, w: 11, ci: 12, co: 40, k: [1, 1], s: [2, 2], pad: 'valid' });
+// Not Winograd nor a plain 1×1 product, ≥ 128 output channels or ≤ 4 input channels: the filter
+// gradient as patches(x)ᵀ · dy (the forward pass too when the filter is large: see the chunked
+// test below).
+cases.push({ n: 3, h: 9, w: 11, ci: 12, co: 136, k: [1, 1], s: [2, 2], pad: 'valid' });
 cases.push({ n: 2, h: 12, w: 10, ci: 3, co: 32, k: [7, 7], s: [2, 2], pad: 'same' });
 // Images too big for one cache block in the filter gradient (rows processed a few at a time).
 const filterGradientCases: Case[] = [

@@ -17,8 +17,8 @@ const MIN_PIXELS_PER_THREAD = 256;
  * (im2col) times the filter, one packed product (csrc/gemm.c): output channels in whole 8-wide
  * panels. Callers choose it where it measured faster — filters too large for the direct kernel
  * (which then went to XNNPACK: ResNet-50's strided 1×1 1024→2048 31.8 → 20.8 ms, 3×3 512 stride 2
- * 32.0 → 20.9 ms) and filter gradients with ≥ 32 output channels (1×1 512→1024 stride 2 45.1 →
- * 19.9 ms, the 7×7 stem 70.7 → 58.6 ms).
+ * 32.0 → 20.9 ms) and filter gradients with ≥ 128 output channels or ≤ 4 input channels (1×1
+ * 512→1024 stride 2 45.1 → 19.9 ms, the 7×7 stem 70.7 → 58.6 ms).
  */
 export function patchesFit(p: ConvProblem): boolean {
   return p.co % 8 === 0 && !switchedOff('CNN_WASM_IM2COL');
