@@ -51,10 +51,11 @@ cases.push({ n: 8, h: 7, w: 9, ci: 8, co: 16, k: [3, 3], s: [1, 1], pad: 'same' 
 cases.push({ n: 6, h: 8, w: 10, ci: 16, co: 8, k: [3, 3], s: [1, 1], pad: 'valid' });
 cases.push({ n: 6, h: 8, w: 7, ci: 8, co: 8, k: [3, 3], s: [1, 1], pad: [[0, 0], [2, 0], [0, 1], [0, 0]] });
 cases.push({ n: 16, h: 16, w: 16, ci: 16, co: 24, k: [3, 3], s: [1, 1], pad: 'same' });
-// 1×1, stride 1: csrc/gemm.c's matrix products — pixel counts not a multiple of 4, several K, N and
-// M blocks (K > 256, N > 256, > 128 rows per thread), and a strided one (product, then placed).
+// 1×1, stride 1: csrc/gemm.c's matrix products — pixel counts not a multiple of 4, several K and N
+// blocks (K, N > 256; the filter gradient's 264 rows give each thread > 128: two M blocks), and a
+// strided one (product, then placed).
 cases.push({ n: 3, h: 7, w: 5, ci: 24, co: 16, k: [1, 1], s: [1, 1], pad: 'valid' });
-cases.push({ n: 2, h: 15, w: 13, ci: 264, co: 520, k: [1, 1], s: [1, 1], pad: 'same' });
+cases.push({ n: 1, h: 9, w: 15, ci: 264, co: 264, k: [1, 1], s: [1, 1], pad: 'same' }); // 135 pixels: ≈ 9M multiply-adds, 2 threads
 cases.push({ n: 2, h: 9, w: 8, ci: 8, co: 16, k: [1, 1], s: [2, 2], pad: 'valid' });
 // Not Winograd nor a plain 1×1 product, ≥ 128 output channels or ≤ 4 input channels: the filter
 // gradient as patches(x)ᵀ · dy (the forward pass too when the filter is large: see the chunked
