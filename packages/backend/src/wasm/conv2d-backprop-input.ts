@@ -74,15 +74,12 @@ function conv2DBackpropInput(args: {
     top: kh - 1 - info.padInfo.top,
     left: kw - 1 - info.padInfo.left,
   };
-  // 1×1: dx = dy · Wᵀ (strided: at the pixels the forward pass read), one matrix product.
   const ci = inputShape[3];
-  const pointwise: ConvProblem = { ...asConv, h: oh, w: ow, oh, ow, top: 0, left: 0 };
-  if (simd && kh === 1 && kw === 1 && gemmFits(pointwise, ci)) {
+  // 1×1: dx = dy · Wᵀ (strided: at the pixels the forward pass read), one matrix product — dy's
+  // stride-1, unpadded 1×1 convolution with Wᵀ.
+  if (simd && gemmFits({ ...asConv, oh, ow, top: 0, left: 0 })) {
     const g = simdGemm(kernels!, backend, { tensor: dy, transposed: false }, { tensor: filter, transposed: true }, n * oh * ow, ci, co, [n, oh, ow, ci]);
-    if (sh === 1 && sw === 1 && info.padInfo.top === 0 && info.padInfo.left === 0 && oh === h && ow === w) return g;
-    const dx = placeStrided(backend, g, [n, h, w, ci], sh, sw, info.padInfo.top, info.padInfo.left);
-    release(backend, g);
-    return dx;
+    return placeStrided(backend, g, [n, h, w, ci], sh, sw, info.padInfo.top, info.padInfo.left);
   }
   if (simd && sh === 1 && sw === 1 && asConv.top >= 0 && asConv.left >= 0 && winogradFits(asConv)) {
     return simdConv2d(kernels!, backend, dy, filter, asConv, 'flipped');
@@ -93,7 +90,7 @@ function conv2DBackpropInput(args: {
     // The direct kernel's 8-channel register tile would run 3/8 empty (384 → 62 ms for ResNet-50's 7×7 stem).
     return inputGradientByColumns(kernels!, backend, dy, filter, [n, h, w, ci], info);
   }
-  if (simd && kh * kw * co * inputShape[3] < DIRECT_MAX_WEIGHTS) {
+  if (simd && kh * kw * co * ci < DIRECT_MAX_WEIGHTS) {
     const wt = transposeFilter(backend, filter, false); // [KH, KW, Co, Ci]
     const dx = backend.makeOutput([n, h, w, ci], 'float32');
     const zeros = zeroFilled(backend, [co]); // read for taps that miss dy
@@ -112,9 +109,8 @@ function conv2DBackpropInput(args: {
     // to multiply (4× the work at stride 2: 148 → 35 ms for ResNet-50's 1024→2048 shortcut).
     const wt = transposeFilter(backend, filter, false); // [1, 1, Co, Ci]
     const g = callKernel(backend, 'Conv2D', { x: dy, filter: wt }, { strides: [1, 1], dilations: [1, 1], pad: 'valid', dataFormat: 'NHWC', dimRoundingMode: undefined });
-    const dx = placeStrided(backend, g, [n, h, w, inputShape[3]], sh, sw, info.padInfo.top, info.padInfo.left);
-    release(backend, wt, g);
-    return dx;
+    release(backend, wt);
+    return placeStrided(backend, g, [n, h, w, ci], sh, sw, info.padInfo.top, info.padInfo.left);
   }
   const hz = (oh - 1) * sh + 1;
   const wz = (ow - 1) * sw + 1;
@@ -225,11 +221,13 @@ function inputGradientByColumns(kernels: SimdKernels, backend: BackendWasm, dy: 
 
 /**
  * `g` `[N, OH, OW, C]` placed into zeros of `shape` `[N, H, W, C]`: g[n, i, j] at row i·sh − top,
- * column j·sw − left (those outside dropped).
+ * column j·sw − left (those outside dropped). Takes `g` over: returns it as is when it already is
+ * that (stride 1, no padding, same size), else releases it.
  */
 function placeStrided(backend: BackendWasm, g: TensorInfo, shape: number[], sh: number, sw: number, top: number, left: number): TensorInfo {
   const [n, oh, ow, c] = g.shape;
   const [, h, w] = shape;
+  if (sh === 1 && sw === 1 && top === 0 && left === 0 && oh === h && ow === w) return g;
   const out = backend.makeOutput(shape, 'float32');
   // Views after allocation: allocating may grow (and detach) the wasm heap.
   const src = backend.typedArrayFromHeap(g) as Float32Array;
@@ -247,6 +245,7 @@ function placeStrided(backend: BackendWasm, g: TensorInfo, shape: number[], sh: 
       }
     }
   }
+  release(backend, g);
   return out;
 }
 

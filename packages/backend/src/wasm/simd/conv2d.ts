@@ -30,13 +30,15 @@ const MIN_MACS_PER_THREAD = 1_000_000;
  */
 export const DIRECT_MAX_WEIGHTS = 1 << 18;
 /**
- * The two Winograd forward convolutions: transform points per tile, output tile size, tiles per
- * cache block, and their csrc/winograd.c / csrc/winograd4.c kernels.
+ * The two Winograd sizes: transform points per tile, output tile size, tiles per cache block, and
+ * their kernels in csrc/winograd.c / csrc/winograd4.c (filter transform, convolution, filter
+ * gradient).
  */
-const WINOGRAD = {
-  f2: { points: 16, tile: 2, block: 32, filterKernel: 'winograd_filter', convKernel: 'winograd_conv' },
-  f4: { points: 36, tile: 4, block: 16, filterKernel: 'winograd4_filter', convKernel: 'winograd4_conv' },
+export const WINOGRAD = {
+  f2: { points: 16, tile: 2, block: 32, filterKernel: 'winograd_filter', convKernel: 'winograd_conv', gradKernel: 'winograd_filter_grad' },
+  f4: { points: 36, tile: 4, block: 16, filterKernel: 'winograd4_filter', convKernel: 'winograd4_conv', gradKernel: 'winograd4_filter_grad' },
 } as const;
+export type WinogradSize = (typeof WINOGRAD)[keyof typeof WINOGRAD];
 /** Fewer 4×4 tiles than this: F(2×2, 3×3) (F(4×4)'s filter transform writes 36·Ci·Co values per call). */
 const WINOGRAD4_MIN_TILES = 32;
 
@@ -69,11 +71,15 @@ export function winogradFits(p: ConvProblem): boolean {
 
 /**
  * Whether a convolution is a plain matrix product for csrc/gemm.c: 1×1, stride 1, no padding, output
- * channels in whole 8-wide panels (`n` = the product's column count: Co forward, Ci for the input
- * gradient).
+ * channels in whole 8-wide panels.
  */
-export function gemmFits(p: ConvProblem, n: number = p.co): boolean {
-  return p.kh === 1 && p.kw === 1 && p.sh === 1 && p.sw === 1 && p.top === 0 && p.left === 0 && p.oh === p.h && p.ow === p.w && n % 8 === 0 && !switchedOff('CNN_WASM_GEMM');
+export function gemmFits(p: ConvProblem): boolean {
+  return p.kh === 1 && p.kw === 1 && p.sh === 1 && p.sw === 1 && p.top === 0 && p.left === 0 && p.oh === p.h && p.ow === p.w && p.co % 8 === 0 && !switchedOff('CNN_WASM_GEMM');
+}
+
+/** The Winograd size for a convolution {@link winogradFits} takes. */
+export function winogradSize(p: ConvProblem): WinogradSize {
+  return winograd4Fits(p) ? WINOGRAD.f4 : WINOGRAD.f2;
 }
 
 /**
@@ -108,31 +114,15 @@ export function simdConv2d(
   if (filterLayout === 'forward' && gemmFits(p)) {
     return simdGemm(kernels, backend, { tensor: x, transposed: false }, { tensor: filter, transposed: false }, p.n * p.h * p.w, p.co, p.ci, [p.n, p.oh, p.ow, p.co], bias);
   }
-  const out = backend.makeOutput([p.n, p.oh, p.ow, p.co], 'float32');
   const macs = p.n * p.oh * p.ow * p.co * p.kh * p.kw * p.ci;
-  if (macs === 0) return out;
-  if (winogradFits(p)) {
-    const { points, tile, block, filterKernel, convKernel } = winograd4Fits(p) ? WINOGRAD.f4 : WINOGRAD.f2;
-    const tiles = p.n * Math.ceil(p.oh / tile) * Math.ceil(p.ow / tile);
-    const threads = kernels.threadsFor(tiles, macs, MIN_MACS_PER_THREAD);
-    const scratchFloats = points * block * (p.ci + p.co);
-    const u = backend.makeOutput([points * p.ci * p.co], 'float32');
-    const scratch = backend.makeOutput([threads * scratchFloats], 'float32');
-    const [wAt, xAt, uAt, yAt, sAt] = [filter, x, u, out, scratch].map((t) => offsetOf(backend, t));
-    const c = sliceStart(p.ci, threads);
-    kernels.parallel(filterKernel, threads, (k) => [wAt, uAt, p.ci, p.co, c(k), c(k + 1), filterLayout === 'flipped' ? 1 : 0]);
-    const t = sliceStart(tiles, threads);
-    const bAt = bias ? offsetOf(backend, bias) : 0;
-    kernels.parallel(convKernel, threads, (k) => [xAt, uAt, yAt, t(k), t(k + 1), p.h, p.w, p.ci, p.oh, p.ow, p.co, p.top, p.left, sAt + 4 * k * scratchFloats, bAt, block]);
-    release(backend, u, scratch);
-    return out;
-  }
+  if (macs === 0) return backend.makeOutput([p.n, p.oh, p.ow, p.co], 'float32');
+  if (winogradFits(p)) return winogradConv2d(kernels, backend, x, filter, p, filterLayout, bias, macs);
   if (p.kh * p.kw * p.ci * p.co >= DIRECT_MAX_WEIGHTS && patchesFit(p)) {
     // Large filters: patches × filter as one packed product (the direct kernel would stream the
     // whole filter per output row). Smaller ones measured as fast or faster direct.
-    release(backend, out);
     return patchesConv2d(kernels, backend, x, filter, p, bias);
   }
+  const out = backend.makeOutput([p.n, p.oh, p.ow, p.co], 'float32');
   const rows = p.n * p.oh;
   const threads = kernels.threadsFor(rows, macs, MIN_MACS_PER_THREAD);
   const zeros = zeroFilled(backend, [p.ci]); // read for taps off the image's edge
@@ -142,6 +132,34 @@ export function simdConv2d(
   const bAt = bias ? offsetOf(backend, bias) : 0;
   kernels.parallel('conv2d', threads, (k) => [xAt, wAt, yAt, r(k), r(k + 1), ...dims, zAt, bAt]);
   release(backend, zeros);
+  return out;
+}
+
+/** {@link simdConv2d} by Winograd: the filter transformed into U, then the tiles. */
+function winogradConv2d(
+  kernels: SimdKernels,
+  backend: BackendWasm,
+  x: TensorInfo,
+  filter: TensorInfo,
+  p: ConvProblem,
+  filterLayout: 'forward' | 'flipped',
+  bias: TensorInfo | null,
+  macs: number,
+): TensorInfo {
+  const { points, tile, block, filterKernel, convKernel } = winogradSize(p);
+  const out = backend.makeOutput([p.n, p.oh, p.ow, p.co], 'float32');
+  const tiles = p.n * Math.ceil(p.oh / tile) * Math.ceil(p.ow / tile);
+  const threads = kernels.threadsFor(tiles, macs, MIN_MACS_PER_THREAD);
+  const scratchFloats = points * block * (p.ci + p.co);
+  const u = backend.makeOutput([points * p.ci * p.co], 'float32');
+  const scratch = backend.makeOutput([threads * scratchFloats], 'float32');
+  const [wAt, xAt, uAt, yAt, sAt] = [filter, x, u, out, scratch].map((t) => offsetOf(backend, t));
+  const c = sliceStart(p.ci, threads);
+  kernels.parallel(filterKernel, threads, (k) => [wAt, uAt, p.ci, p.co, c(k), c(k + 1), filterLayout === 'flipped' ? 1 : 0]);
+  const t = sliceStart(tiles, threads);
+  const bAt = bias ? offsetOf(backend, bias) : 0;
+  kernels.parallel(convKernel, threads, (k) => [xAt, uAt, yAt, t(k), t(k + 1), p.h, p.w, p.ci, p.oh, p.ow, p.co, p.top, p.left, sAt + 4 * k * scratchFloats, bAt, block]);
+  release(backend, u, scratch);
   return out;
 }
 
@@ -184,7 +202,6 @@ function problemOf(x: TensorInfo, filter: TensorInfo, attrs: Pick<Conv2DAttrs, '
 function oursFit(p: ConvProblem): boolean {
   return winogradFits(p) || gemmFits(p) || patchesFit(p) || p.kh * p.kw * p.ci * p.co < DIRECT_MAX_WEIGHTS;
 }
-
 
 /**
  * `conv2d(x, filter) + bias` as one kernel on wasm (the bias added as the convolution writes its

@@ -1,33 +1,26 @@
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { release, zeroFilled } from '../kernel-call.js';
-import { gemmFits, winograd4Fits, winogradFits, type ConvProblem } from './conv2d.js';
+import { gemmFits, winogradFits, winogradSize, type ConvProblem, type WinogradSize } from './conv2d.js';
 import { simdGemm } from './gemm.js';
 import { patchesFilterGradient, patchesFit } from './im2col.js';
 import { sliceStart, type SimdKernels } from './simd-kernels.js';
 import { offsetOf } from './state.js';
 
-
 /** Below this many multiply-adds per thread, waking a helper costs more than it saves. */
 const MIN_MACS_PER_THREAD = 2_000_000;
 
-/** The two Winograd filter gradients: transform points per tile, tiles per cache block. */
-const WINOGRAD = {
-  f2: { kernel: 'winograd_filter_grad', points: 16, block: 32 },
-  f4: { kernel: 'winograd4_filter_grad', points: 36, block: 16 },
-} as const;
-
 /**
- * dW `[KH, KW, Ci, Co]` of NHWC float32 `x` and `dy`: by Winograd F(4×4, 3×3) or F(2×2, 3×3) where
- * the forward convolution would use it ({@link winograd4Fits}, {@link winogradFits};
- * csrc/winograd4.c, csrc/winograd.c; threads split the input channels), else by
- * csrc/filter-grad.c: each thread sums its
- * slice of the batch into its own dW (no packing, no transposes), then the slices are added.
+ * dW `[KH, KW, Ci, Co]` of NHWC float32 `x` and `dy`: for 1×1 stride 1 the product xᵀ · dy
+ * (csrc/gemm.c); by Winograd F(4×4, 3×3) or F(2×2, 3×3) where the forward convolution would use it
+ * (csrc/winograd4.c, csrc/winograd.c; threads split the input channels); as patches(x)ᵀ · dy
+ * where that measured faster (below); else by csrc/filter-grad.c: each thread sums its slice of
+ * the batch into its own dW (no packing, no transposes), then the slices are added.
  */
 export function simdFilterGradient(kernels: SimdKernels, backend: BackendWasm, x: TensorInfo, dy: TensorInfo, p: ConvProblem): TensorInfo {
   // 1×1: dW = xᵀ · dy, one matrix product over all pixels.
   if (gemmFits(p)) return simdGemm(kernels, backend, { tensor: x, transposed: true }, { tensor: dy, transposed: false }, p.ci, p.co, p.n * p.h * p.w, [1, 1, p.ci, p.co]);
-  if (winogradFits(p)) return winogradFilterGradient(kernels, backend, x, dy, p, winograd4Fits(p) ? WINOGRAD.f4 : WINOGRAD.f2);
+  if (winogradFits(p)) return winogradFilterGradient(kernels, backend, x, dy, p, winogradSize(p));
   // The rest as patches(x)ᵀ · dy where that measured faster: ≥ 128 output channels, or an image's
   // few input channels with ≥ 32 outputs (the direct kernel's 4-channel tile runs 3/4 empty).
   // Narrower layers stay direct: ResNet-20's 16→32 and 32→64 stride-2 layers 3.4 and 3.7 ms
@@ -65,7 +58,7 @@ function winogradFilterGradient(
   x: TensorInfo,
   dy: TensorInfo,
   p: ConvProblem,
-  { kernel, points, block }: (typeof WINOGRAD)[keyof typeof WINOGRAD],
+  { gradKernel, points, block }: WinogradSize,
 ): TensorInfo {
   const macs = p.n * p.oh * p.ow * 9 * p.ci * p.co;
   const threads = kernels.threadsFor(p.ci / 4, macs, MIN_MACS_PER_THREAD);
@@ -75,7 +68,7 @@ function winogradFilterGradient(
   const scratchAt = (k: number) => points * block * (c(k) - c(0) + k * p.co);
   const scratch = backend.makeOutput([scratchAt(threads)], 'float32');
   const [xAt, dyAt, wAt, mAt, sAt] = [x, dy, out, m, scratch].map((t) => offsetOf(backend, t));
-  kernels.parallel(kernel, threads, (k) => [xAt, dyAt, wAt, c(k), c(k + 1), p.n, p.h, p.w, p.ci, p.oh, p.ow, p.co, p.top, p.left, mAt, sAt + 4 * scratchAt(k), block]);
+  kernels.parallel(gradKernel, threads, (k) => [xAt, dyAt, wAt, c(k), c(k + 1), p.n, p.h, p.w, p.ci, p.oh, p.ow, p.co, p.top, p.left, mAt, sAt + 4 * scratchAt(k), block]);
   release(backend, m, scratch);
   return out;
 }

@@ -24,8 +24,8 @@ export function patchesFit(p: ConvProblem): boolean {
   return p.co % 8 === 0 && !switchedOff('CNN_WASM_IM2COL');
 }
 
-/** Output pixels per chunk of patch rows, and the chunks' loop. */
-function chunks(p: ConvProblem, each: (q0: number, q1: number, cols: TensorInfo) => void, backend: BackendWasm, kernels: SimdKernels, xAt: number): void {
+/** Copies the patches of output pixels [q0, q1) into `cols` and calls `each`, chunk by chunk. */
+function chunks(kernels: SimdKernels, backend: BackendWasm, p: ConvProblem, xAt: number, each: (q0: number, q1: number, cols: TensorInfo) => void): void {
   const k = p.kh * p.kw * p.ci;
   const pixels = p.n * p.oh * p.ow;
   const perChunk = Math.max(1, Math.floor(patchBudget.floats / k));
@@ -47,7 +47,9 @@ export function patchesConv2d(kernels: SimdKernels, backend: BackendWasm, x: Ten
   const k = p.kh * p.kw * p.ci;
   const [xAt, wAt, yAt] = [x, filter, out].map((t) => offsetOf(backend, t));
   const biasAt = bias ? offsetOf(backend, bias) : 0;
-  chunks(p, (q0, q1, cols) => gemmInto(kernels, backend, { a: offsetOf(backend, cols), transA: false, b: wAt, transB: false, c: yAt + 4 * q0 * p.co, bias: biasAt }, q1 - q0, p.co, k), backend, kernels, xAt);
+  chunks(kernels, backend, p, xAt, (q0, q1, cols) =>
+    gemmInto(kernels, backend, { a: offsetOf(backend, cols), transA: false, b: wAt, transB: false, c: yAt + 4 * q0 * p.co, bias: biasAt }, q1 - q0, p.co, k),
+  );
   return out;
 }
 
@@ -56,12 +58,8 @@ export function patchesFilterGradient(kernels: SimdKernels, backend: BackendWasm
   const out = backend.makeOutput([p.kh, p.kw, p.ci, p.co], 'float32');
   const k = p.kh * p.kw * p.ci;
   const [xAt, dyAt, wAt] = [x, dy, out].map((t) => offsetOf(backend, t));
-  chunks(
-    p,
-    (q0, q1, cols) => gemmInto(kernels, backend, { a: offsetOf(backend, cols), transA: true, b: dyAt + 4 * q0 * p.co, transB: false, c: wAt, accumulate: q0 > 0 }, k, p.co, q1 - q0),
-    backend,
-    kernels,
-    xAt,
+  chunks(kernels, backend, p, xAt, (q0, q1, cols) =>
+    gemmInto(kernels, backend, { a: offsetOf(backend, cols), transA: true, b: dyAt + 4 * q0 * p.co, transB: false, c: wAt, accumulate: q0 > 0 }, k, p.co, q1 - q0),
   );
   return out;
 }
