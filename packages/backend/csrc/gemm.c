@@ -67,8 +67,8 @@ static void pack_a(const float *a, float *ap, int M, int K, int trans_a, int m0,
 
 // C[rows × 8] (+)= Ap-panel · Bp-panel over kc; `rows` ≤ 4 valid rows.
 // Without `accumulate`, the tile starts from `bias` (8 values) or zeros.
-static inline __attribute__((always_inline)) void micro(const float *ap, const float *bp, float *c, int N, int kc,
-                                                        int rows, int accumulate, const float *bias) {
+INLINE void micro(const float *ap, const float *bp, float *c, int N, int kc, int rows, int accumulate,
+                  const float *bias) {
   const v128_t lo = bias ? wasm_v128_load(bias) : wasm_f32x4_splat(0), hi = bias ? wasm_v128_load(bias + 4) : lo;
   v128_t c00 = lo, c01 = hi, c10 = lo, c11 = hi, c20 = lo, c21 = hi, c30 = lo, c31 = hi;
   for (int k = 0; k < kc; k++, ap += MR, bp += NR) {

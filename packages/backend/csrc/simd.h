@@ -1,4 +1,5 @@
-// Shared by the kernels: the multiply-add of every inner product.
+// Shared by the kernels: the multiply-add of every inner product, and the rules that keep their
+// arrays off the shadow stack.
 #pragma once
 #include <wasm_simd128.h>
 
@@ -10,3 +11,9 @@
 #else
 #define MADD(acc, a, b) wasm_f32x4_add(acc, wasm_f32x4_mul(a, b))
 #endif
+
+// Fixed-size loops over transform values must unroll, or their arrays land on the shadow stack
+// (which this module must not use: see ../scripts/build-simd-kernels.sh).
+#define UNROLL _Pragma("clang loop unroll(full)")
+// Likewise helpers with such arrays must be inlined into their (unrolled) callers.
+#define INLINE static inline __attribute__((always_inline))

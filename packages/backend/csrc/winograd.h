@@ -5,12 +5,6 @@
 #pragma once
 #include "simd.h"
 
-// Fixed-size loops over transform values must unroll, or their arrays land on the shadow stack
-// (which this module must not use: see ../scripts/build-simd-kernels.sh).
-#define UNROLL _Pragma("clang loop unroll(full)")
-// Likewise helpers with such arrays must be inlined into their (unrolled) callers.
-#define INLINE static inline __attribute__((always_inline))
-
 // A stride-1 3×3 convolution: x [N, H, W, Ci] → y [N, OH, OW, Co], zero padding top/left; TY × TX
 // output tiles per image.
 typedef struct {
