@@ -6,7 +6,7 @@ import { perExampleLoss } from './losses.js';
 import { classTensor, prepare, successOf, type Prepared } from './prepare.js';
 import { range, replaceRows, takeRows } from './rows.js';
 import { selectRows } from './perturbation.js';
-import { checkCount, checkInitialDelta, checkNonNegative } from './validate.js';
+import { checkCount, checkInitialDelta, checkNonNegative, checkRho, checkWithinBounds } from './validate.js';
 import type { AttackNorm, AttackResult, CommonAttackOptions, LabelsInput } from './types.js';
 
 export interface ApgdOptions extends CommonAttackOptions {
@@ -47,10 +47,11 @@ export async function apgd(classifier: Classifier, images: Tensor4D, labels: Lab
   const eps = checkNonNegative(fn, 'eps', options?.eps);
   const steps = checkCount(fn, 'steps', options.steps ?? 100, 1);
   const restarts = checkCount(fn, 'restarts', options.restarts ?? 1, 1);
-  const rho = checkNonNegative(fn, 'rho', options.rho ?? 0.75);
+  const rho = checkRho(fn, options.rho ?? 0.75);
   checkInitialDelta(fn, options.initialDelta, images);
   if ((options as { targets?: unknown }).targets !== undefined) throw new Error(`${fn}: only the untargeted cross-entropy version is implemented; use pgd for targeted attacks`);
   const p = await prepare(fn, images, labels, options);
+  checkWithinBounds(fn, 'eps', eps, norm, p.low, p.high, images);
 
   const clean = tf.tidy(() => {
     const z = classifier(images);
@@ -165,7 +166,7 @@ export async function apgdRun(classifier: Classifier, x: Tensor4D, rows: Int32Ar
   };
   try {
     const grade = async (xAdv: Tensor4D): Promise<{ grad: Tensor4D; loss: Float32Array; pred: Int32Array }> => {
-      const { grad, logits } = lossGradient(classifier, xAdv, classes, 'ce', false, 1, (z) => p.checkLogits(z, n));
+      const { grad, logits } = lossGradient(p.fn, classifier, xAdv, classes, 'ce', false, 1, (z) => p.checkLogits(z, n));
       const lossT = perExampleLoss(logits, classes, 'ce', false) as Tensor1D;
       const [loss, pred] = await Promise.all([lossT.data() as Promise<Float32Array>, argmaxHost(logits)]);
       lossT.dispose();

@@ -5,7 +5,7 @@ import { lossGradient } from './loss-gradient.js';
 import { classTensor, prepare } from './prepare.js';
 import { successAt } from './fgsm.js';
 import { projectLinf, uniformLinfDelta } from './perturbation.js';
-import { checkInitialDelta, checkNonNegative } from './validate.js';
+import { checkInitialDelta, checkNonNegative, checkWithinBounds } from './validate.js';
 import type { AttackResult, CommonAttackOptions, LabelsInput } from './types.js';
 
 export interface FgsmRandomStartOptions extends CommonAttackOptions {
@@ -38,12 +38,14 @@ export async function fgsmRandomStart(
   const alpha = checkNonNegative(fn, 'stepSize', options.stepSize ?? 1.25 * eps);
   checkInitialDelta(fn, options.initialDelta, images);
   const p = await prepare(fn, images, labels, options);
+  checkWithinBounds(fn, 'eps', eps, 'linf', p.low, p.high, images);
+  if (options.stepSize !== undefined) checkWithinBounds(fn, 'stepSize', alpha, 'linf', p.low, p.high, images);
   const classes = classTensor(p.classes);
   try {
     const adversarial = tf.tidy(() => {
       const delta = options.initialDelta ?? uniformLinfDelta(images.shape, eps, p.rng);
       const start = tf.clipByValue(tf.add(images, delta), p.low, p.high) as Tensor4D;
-      const { grad, logits } = lossGradient(classifier, start, classes, 'ce', p.targeted, p.batch, (z) => p.checkLogits(z, p.batch));
+      const { grad, logits } = lossGradient(fn, classifier, start, classes, 'ce', p.targeted, p.batch, (z) => p.checkLogits(z, p.batch));
       logits.dispose();
       return projectLinf(images, tf.add(start, tf.mul(alpha, tf.sign(grad))) as Tensor4D, eps, p.low, p.high);
     });

@@ -3,7 +3,7 @@ import type { Tensor4D } from '@tensorflow/tfjs-core';
 import { ensureGradients, type Classifier } from '@cnn/backend';
 import { argmaxHost, lossGradient } from './loss-gradient.js';
 import { classTensor, prepare, successOf } from './prepare.js';
-import { checkNonNegative } from './validate.js';
+import { checkNonNegative, checkWithinBounds } from './validate.js';
 import type { AttackResult, CommonAttackOptions, LabelsInput } from './types.js';
 
 export interface FgsmOptions extends CommonAttackOptions {
@@ -27,10 +27,11 @@ export async function fgsm(classifier: Classifier, images: Tensor4D, labels: Lab
   ensureGradients();
   const eps = checkNonNegative(fn, 'eps', options?.eps);
   const p = await prepare(fn, images, labels, options);
+  checkWithinBounds(fn, 'eps', eps, 'linf', p.low, p.high, images);
   const classes = classTensor(p.classes);
   try {
     const adversarial = tf.tidy(() => {
-      const { grad, logits } = lossGradient(classifier, images, classes, 'ce', p.targeted, p.batch, (z) => p.checkLogits(z, p.batch));
+      const { grad, logits } = lossGradient(fn, classifier, images, classes, 'ce', p.targeted, p.batch, (z) => p.checkLogits(z, p.batch));
       logits.dispose();
       return tf.clipByValue(tf.add(images, tf.mul(eps, tf.sign(grad))), p.low, p.high) as Tensor4D;
     });

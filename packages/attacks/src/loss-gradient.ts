@@ -18,9 +18,10 @@ export interface LossGradient {
  * `divisor` is the full batch size for torchattacks' mean cross-entropy even when x is a subset of
  * the batch (early stop), so every example's gradient is the same as in the full batch.
  * `check(logits)` runs on the logits before the loss (shape/label checks). The caller disposes
- * both results.
+ * both results. A classifier whose logits do not depend on `x` is an error naming `fn` (the attack).
  */
 export function lossGradient(
+  fn: string,
   classifier: Classifier,
   x: Tensor4D,
   classes: Tensor1D,
@@ -47,11 +48,18 @@ export function lossGradient(
     logits = tf.keep(z);
     return tf.div(tf.sum(perExampleLoss(z, classes, loss, targeted)), divisor);
   };
-  const grad = tf.grad(f)(x) as Tensor4D;
-  if (failure !== undefined) {
-    grad.dispose();
+  // engine.gradients with allowNoGradients: tf.grad throws "Cannot compute gradient" when no path
+  // leads from x to the objective, before the tape's saved tensors are released (a leak on every
+  // call); this way the backward pass always runs (freeing them) and the missing path is named here.
+  const [grad] = tf.tidy(() => tf.engine().gradients(() => f(x), [x], undefined, true).grads.filter((g) => g != null)) as Tensor4D[];
+  if (failure !== undefined || grad === undefined) {
+    grad?.dispose();
     logits?.dispose();
-    throw failure;
+    if (failure !== undefined) throw failure;
+    throw new Error(
+      `${fn}: the classifier's output does not depend on its input (no gradient reaches the images): ` +
+        'it must compute the logits from the tensor it is given, not from other images or constants',
+    );
   }
   return { grad, logits: logits as Tensor2D };
 }

@@ -6,7 +6,7 @@ import { perExampleLoss } from './losses.js';
 import { normalizeL2, projectL2, projectLinf, selectRows, uniformL2Delta, uniformLinfDelta } from './perturbation.js';
 import { classTensor, prepare, successOf, type Prepared } from './prepare.js';
 import { range, replaceRows, takeRows } from './rows.js';
-import { checkCount, checkInitialDelta, checkNonNegative } from './validate.js';
+import { checkCount, checkInitialDelta, checkNonNegative, checkWithinBounds } from './validate.js';
 import type { AttackLoss, AttackNorm, AttackResult, CommonAttackOptions, LabelsInput } from './types.js';
 
 export interface PgdOptions extends CommonAttackOptions {
@@ -84,6 +84,8 @@ export async function pgd(classifier: Classifier, images: Tensor4D, labels: Labe
     throw new Error(`${fn}: restarts = ${restarts} without randomStart would repeat the same deterministic run`);
   }
   const p = await prepare(fn, images, labels, options);
+  checkWithinBounds(fn, 'eps', eps, norm, p.low, p.high, images);
+  if (options.stepSize !== undefined) checkWithinBounds(fn, 'stepSize', alpha, norm, p.low, p.high, images);
   const measure = options.measureSuccess !== false;
   const cfg: RunConfig = { norm, eps, alpha, steps, loss, earlyStop, randomStart, initialDelta: options.initialDelta, final: measure || restarts > 1 };
 
@@ -157,7 +159,7 @@ async function runOnce(classifier: Classifier, x: Tensor4D, rows: Int32Array, p:
   let nFrozen = 0;
   try {
     for (let s = 0; s < c.steps && nFrozen < n; s++) {
-      const { grad, logits } = lossGradient(classifier, adv, classes, c.loss, p.targeted, p.batch, (z) => p.checkLogits(z, n));
+      const { grad, logits } = lossGradient(p.fn, classifier, adv, classes, c.loss, p.targeted, p.batch, (z) => p.checkLogits(z, n));
       let next: Tensor4D;
       try {
         if (c.earlyStop) {

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, type Classifier } from '@cnn/backend';
-import { apgd, fgsm, fgsmRandomStart, pgd } from './index.js';
+import { apgd, fgsm, fgsmRandomStart, perExampleLoss, pgd } from './index.js';
 import { f32, fixtureModel, loadFixture } from '../test/fixture.js';
 
 // Bad input gets a clear error, and leaves no tensors behind.
@@ -81,6 +81,22 @@ describe.each(Object.entries(attacks))('%s rejects bad input', (name, attack) =>
     const notTensor = (() => [[0, 1]]) as unknown as Classifier;
     await rejects(() => attack(notTensor, images, fx.labels, {}), /classifier must return a tf\.Tensor2D of logits, got object/);
   });
+  it('a classifier whose output does not depend on its input (a clear error, nothing leaked)', async () => {
+    // A closure over the wrong tensor: the logits are real, but computed from other images.
+    const other = tf.clone(images);
+    const ignoresInput: Classifier = () => model.classifier(other);
+    await rejects(() => attack(ignoresInput, images, fx.labels, {}), new RegExp(`${name}: the classifier's output does not depend on its input`));
+    other.dispose();
+  });
+  it('eps larger than the bounds allow (0–255 units on [0, 1] images)', async () => {
+    await rejects(() => attack(model.classifier, images, fx.labels, { eps: 8 }), /eps = 8 is larger than the bounds' range 1 \(bounds \[0, 1\]\); write e.g. 8\/255/);
+    await rejects(() => attack(model.classifier, images, fx.labels, { eps: 3, bounds: [-1, 1] }), /eps = 3 is larger than the bounds' range 2 \(bounds \[-1, 1\]\)/);
+    // ε in the units of wider bounds is fine.
+    const before = tf.memory().numTensors;
+    const r = await attack(model.classifier, images, fx.labels, { eps: 8, bounds: [0, 255] });
+    r.adversarial.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
   if (name !== 'fgsm') {
     it('initialDelta of another shape', async () => {
       const d = tf.zeros([8, 8, 8, 1]) as tf.Tensor4D;
@@ -102,6 +118,30 @@ describe('option checks', () => {
     await rejects(() => pgd(model.classifier, images, fx.labels, { eps: 0.03, norm: 'l1' as never }), /norm must be 'linf' or 'l2'/);
     await rejects(() => pgd(model.classifier, images, fx.labels, { eps: 0.03, loss: 'dlr' as never }), /loss must be 'ce' or 'margin'/);
     await rejects(() => pgd(model.classifier, images, fx.labels, { eps: 0.03, stepSize: -1 }), /stepSize must be a finite number ≥ 0/);
+  });
+  it('step sizes larger than the bounds allow, and L2 radii larger than the image diagonal', async () => {
+    await rejects(() => pgd(model.classifier, images, fx.labels, { eps: 0.03, stepSize: 2 }), /pgd: stepSize = 2 is larger than the bounds' range 1/);
+    await rejects(() => fgsmRandomStart(model.classifier, images, fx.labels, { eps: 0.03, stepSize: 2 }), /fgsmRandomStart: stepSize = 2 is larger/);
+    // L2: the largest perturbation of an 8×8×3 image in [0, 1] has norm √192 ≈ 13.9.
+    await rejects(() => pgd(model.classifier, images, fx.labels, { eps: 20, norm: 'l2', steps: 1 }), /pgd: eps = 20 is larger than the largest L2 distance between two images in the bounds \(13\.86/);
+    await rejects(() => apgd(model.classifier, images, fx.labels, { eps: 20, norm: 'l2', steps: 1 }), /apgd: eps = 20 is larger than the largest L2 distance/);
+    const r = await pgd(model.classifier, images, fx.labels, { eps: 8, norm: 'l2', steps: 1 });
+    r.adversarial.dispose();
+  });
+  it('apgd: rho outside (0, 1]', async () => {
+    for (const rho of [2, 0, -0.5, NaN]) {
+      await rejects(() => apgd(model.classifier, images, fx.labels, { eps: 0.03, steps: 2, rho }), /apgd: rho must be in \(0, 1\]/);
+    }
+    const r = await apgd(model.classifier, images, fx.labels, { eps: 0.03, steps: 2, rho: 1 });
+    r.adversarial.dispose();
+  });
+  it('perExampleLoss: unknown loss names are rejected, naming the known ones', () => {
+    const logits = tf.tensor2d([[1, 2, 3], [3, 2, 1]]);
+    const classes = tf.tensor1d([0, 1], 'int32');
+    const before = tf.memory().numTensors;
+    expect(() => perExampleLoss(logits, classes, 'dlr' as never, false)).toThrow(/perExampleLoss: unknown loss "dlr" \(known: ce, margin\)/);
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([logits, classes]);
   });
   it('apgd: targeted is not offered', async () => {
     await rejects(() => apgd(model.classifier, images, fx.labels, { eps: 0.03, targets: fx.targets } as never), /only the untargeted/);

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, Tensor4D } from '@tensorflow/tfjs-core';
-import type { Bounds, LabelsInput } from './types.js';
+import type { AttackNorm, Bounds, LabelsInput } from './types.js';
 
 /** Checks the images tensor's rank, dtype and values against `bounds`; returns the checked bounds. */
 export async function checkImages(fn: string, images: Tensor4D, bounds: Bounds | undefined): Promise<[number, number]> {
@@ -90,4 +90,35 @@ export function checkInitialDelta(fn: string, delta: Tensor | undefined, images:
     const shape = delta instanceof tf.Tensor ? `[${delta.shape.join(', ')}]` : typeof delta;
     throw new Error(`${fn}: initialDelta must have the images' shape [${images.shape.join(', ')}], got ${shape}`);
   }
+}
+
+/**
+ * Checks a radius or step (already finite and ≥ 0) against what the bounds allow: no L∞
+ * perturbation can exceed the range `high − low`, no L2 one the distance between opposite corners
+ * of the box, `range·√(h·w·c)`. A larger value is a units mistake (ε = 8 for pixels in [0, 1]).
+ */
+export function checkWithinBounds(fn: string, name: string, v: number, norm: AttackNorm, low: number, high: number, images: Tensor4D): number {
+  const range = high - low;
+  if (norm === 'linf' && v > range) {
+    throw new RangeError(
+      `${fn}: ${name} = ${v} is larger than the bounds' range ${range} (bounds [${low}, ${high}]); write e.g. 8/255 (not 8) for pixels in [0, 1]`,
+    );
+  }
+  const [, h, w, c] = images.shape;
+  const diagonal = range * Math.sqrt(h * w * c);
+  if (norm === 'l2' && v > diagonal) {
+    throw new RangeError(
+      `${fn}: ${name} = ${v} is larger than the largest L2 distance between two images in the bounds ` +
+        `(${diagonal.toFixed(2)} for ${h}×${w}×${c} images in [${low}, ${high}])`,
+    );
+  }
+  return v;
+}
+
+/** APGD's step-size halving threshold ρ: a fraction of the steps of a checkpoint period. */
+export function checkRho(fn: string, v: unknown): number {
+  if (typeof v !== 'number' || !(v > 0 && v <= 1)) {
+    throw new RangeError(`${fn}: rho must be in (0, 1] (the fraction of steps in which the loss must have risen), got ${String(v)}`);
+  }
+  return v;
 }
