@@ -2,21 +2,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '@cnn/backend';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeSafetensors, encodeSafetensors } from './safetensors.js';
-import { readFixture } from './test-utils.js';
+import { craftSafetensors as craft, readFixture } from './test-utils.js';
 
 function header(bytes: Uint8Array): { len: number; json: Record<string, any> } {
   const len = Number(new DataView(bytes.buffer, bytes.byteOffset).getBigUint64(0, true));
   return { len, json: JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + len))) };
-}
-
-/** A file built by hand from a header object and raw data bytes. */
-function craft(h: unknown, data: Uint8Array, lenOverride?: number): Uint8Array {
-  const json = new TextEncoder().encode(JSON.stringify(h));
-  const out = new Uint8Array(8 + json.length + data.length);
-  new DataView(out.buffer).setBigUint64(0, BigInt(lenOverride ?? json.length), true);
-  out.set(json, 8);
-  out.set(data, 8 + json.length);
-  return out;
 }
 
 describe('safetensors codec', () => {

@@ -65,3 +65,16 @@ export const TINY: [ModelName, ModelOptions][] = [
   ['wide_resnet50_2', { stem: 'cifar', widths: [2, 2, 4, 4], stemWidth: 4, depths: [1, 1, 1, 1], numClasses: 3 }],
   ['se_resnet18', { stem: 'cifar', widths: [4, 4, 8, 8], stemWidth: 4, depths: [1, 1, 1, 1], numClasses: 3, reduction: 2 }],
 ];
+
+/**
+ * A safetensors file built by hand: an 8-byte length (the header's own, or `lengthOverride`), the
+ * header (an object is JSON-encoded; a string is used as is, e.g. with duplicate keys) and `data`.
+ */
+export function craftSafetensors(header: unknown, data: Uint8Array = new Uint8Array(0), lengthOverride?: number): Uint8Array {
+  const json = new TextEncoder().encode(typeof header === 'string' ? header : JSON.stringify(header));
+  const out = new Uint8Array(8 + json.length + data.length);
+  new DataView(out.buffer).setBigUint64(0, BigInt(lengthOverride ?? json.length), true);
+  out.set(json, 8);
+  out.set(data, 8 + json.length);
+  return out;
+}
