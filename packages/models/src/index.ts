@@ -39,6 +39,7 @@ export {
   type SafetensorsDtype,
   type EncodeSafetensorsOptions,
   type DecodedSafetensors,
+  type DecodeSafetensorsOptions,
 } from './safetensors.js';
 export {
   weightsToBytes,

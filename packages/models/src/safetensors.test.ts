@@ -96,7 +96,7 @@ describe('safetensors codec', () => {
       /"x" \(F32, shape \[3\]\) needs 12 bytes, data_offsets give 8/,
     );
     expect(() => decodeSafetensors(craft({ x: { dtype: 'C64', shape: [1], data_offsets: [0, 8] } }, new Uint8Array(8)))).toThrow(
-      /"x" has unsupported dtype C64/,
+      /"x" has unsupported dtype "C64"/,
     );
     const big = new Uint8Array(8);
     new DataView(big.buffer).setBigInt64(0, 1n << 40n, true);

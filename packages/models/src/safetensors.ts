@@ -1,4 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { DTYPE_BYTES as BYTES, type SafetensorsDtype } from './safetensors-dtype.js';
+import { readSafetensorsLayout, show, type Fail, type TensorEntry } from './safetensors-header.js';
+
+export type { SafetensorsDtype } from './safetensors-dtype.js';
 
 /*
  * The safetensors format (https://github.com/huggingface/safetensors): an 8-byte little-endian
@@ -7,11 +11,6 @@ import * as tf from '@tensorflow/tfjs-core';
  * (offsets relative to the end of the header, padded with spaces to 8 bytes), then the raw
  * little-endian, row-major tensor bytes. Pure TypeScript, no file I/O: works in a browser.
  */
-
-/** On-disk dtypes understood here. Decoding maps them to tfjs dtypes (float32, int32, bool). */
-export type SafetensorsDtype = 'F64' | 'F32' | 'F16' | 'BF16' | 'I64' | 'I32' | 'I16' | 'I8' | 'U8' | 'BOOL';
-
-const BYTES: Record<SafetensorsDtype, number> = { F64: 8, F32: 4, F16: 2, BF16: 2, I64: 8, I32: 4, I16: 2, I8: 1, U8: 1, BOOL: 1 };
 
 /** Options of {@link encodeSafetensors}. */
 export interface EncodeSafetensorsOptions {
@@ -23,11 +22,21 @@ export interface EncodeSafetensorsOptions {
   dtypes?: Record<string, SafetensorsDtype>;
 }
 
-/** Result of {@link decodeSafetensors}. */
+/** Options of {@link decodeSafetensors}. */
+export interface DecodeSafetensorsOptions {
+  /** Where the bytes came from (e.g. a file path), named in error messages. */
+  source?: string;
+}
+
+/**
+ * Result of {@link decodeSafetensors}. The three records have no prototype, so every name the
+ * format allows (any string, `__proto__` and `constructor` included) is an own key and nothing
+ * inherited (`toString`…) looks like a tensor.
+ */
 export interface DecodedSafetensors {
   /** New tensors (the caller owns and disposes them), by name. */
   tensors: Record<string, tf.Tensor>;
-  /** The `__metadata__` strings ({} when absent). */
+  /** The `__metadata__` strings (empty when absent). */
   metadata: Record<string, string>;
   /** Each tensor's on-disk dtype (e.g. to know that an int32 came from I64). */
   dtypes: Record<string, SafetensorsDtype>;
@@ -106,7 +115,9 @@ export function encodeSafetensors(
   options: EncodeSafetensorsOptions = {},
 ): Uint8Array {
   const names = Object.keys(tensors);
-  const header: Record<string, unknown> = {};
+  // No prototype: a tensor named "__proto__" must become a key of the JSON, not the header's prototype.
+  const header: Record<string, unknown> = Object.create(null);
+  const chosen = options.dtypes ?? {};
   if (metadata && Object.keys(metadata).length) {
     for (const [k, v] of Object.entries(metadata)) {
       if (typeof v !== 'string') throw new Error(`encodeSafetensors: metadata "${k}" must be a string, got ${typeof v}`);
@@ -119,7 +130,7 @@ export function encodeSafetensors(
     if (!name || name === '__metadata__') throw new Error(`encodeSafetensors: invalid tensor name "${name}"`);
     const t = tensors[name];
     if (!(t instanceof tf.Tensor)) throw new Error(`encodeSafetensors: "${name}" is not a tensor`);
-    const dtype = options.dtypes?.[name] ?? naturalDtype(t, name);
+    const dtype = Object.hasOwn(chosen, name) ? chosen[name] : naturalDtype(t, name);
     if (!(ALLOWED[t.dtype] ?? []).includes(dtype)) {
       throw new Error(`encodeSafetensors: cannot write "${name}" (${t.dtype}) as ${dtype}; allowed: ${(ALLOWED[t.dtype] ?? []).join(', ')}`);
     }
@@ -128,8 +139,8 @@ export function encodeSafetensors(
     header[name] = { dtype, shape: t.shape, data_offsets: [offset, offset + size] };
     offset += size;
   }
-  for (const k of Object.keys(options.dtypes ?? {})) {
-    if (!(k in tensors)) throw new Error(`encodeSafetensors: options.dtypes names "${k}", which is not among the tensors`);
+  for (const k of Object.keys(chosen)) {
+    if (!Object.hasOwn(tensors, k)) throw new Error(`encodeSafetensors: options.dtypes names "${k}", which is not among the tensors`);
   }
   let json = new TextEncoder().encode(JSON.stringify(header));
   const padded = Math.ceil(json.length / 8) * 8;
@@ -186,67 +197,35 @@ export function encodeSafetensors(
 
 /**
  * Parses safetensors bytes into new tfjs tensors: F32/F64/F16/BF16 → float32 (F64 loses precision),
- * I64/I32/I16/I8/U8 → int32 (I64 values outside int32 are an error), BOOL → bool. Validates the
- * header (length, JSON, dtypes, shapes against byte ranges, bounds) with errors naming the tensor.
- * The caller owns the returned tensors.
+ * I64/I32/I16/I8/U8 → int32 (I64 values outside int32 are an error), BOOL → bool. Checks everything
+ * the format requires first (see safetensors-header.ts: dtypes, shapes, offsets, no overlaps or gaps,
+ * no duplicate names), with errors naming the tensor and `options.source`. The caller owns the
+ * returned tensors; on error none are left behind.
  */
-export function decodeSafetensors(bytes: Uint8Array): DecodedSafetensors {
-  if (!(bytes instanceof Uint8Array)) throw new Error(`decodeSafetensors: expected a Uint8Array, got ${typeof bytes}`);
-  if (bytes.length < 8) throw new Error(`decodeSafetensors: ${bytes.length} bytes is too short for a safetensors file (needs an 8-byte header length)`);
+export function decodeSafetensors(bytes: Uint8Array, options: DecodeSafetensorsOptions = {}): DecodedSafetensors {
+  const where = options.source === undefined ? 'decodeSafetensors' : `decodeSafetensors(${options.source})`;
+  const fail: Fail = (message) => {
+    throw new Error(`${where}: ${message}`);
+  };
+  if (!(bytes instanceof Uint8Array)) fail(`expected a Uint8Array, got ${bytes === null ? 'null' : typeof bytes}`);
+  const { dataStart, metadata, entries } = readSafetensorsLayout(bytes, fail);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const headerLen = Number(view.getBigUint64(0, true));
-  if (headerLen > bytes.length - 8) {
-    throw new Error(`decodeSafetensors: header length ${headerLen} exceeds the ${bytes.length - 8} bytes after it (not a safetensors file, or truncated)`);
-  }
-  let header: Record<string, unknown>;
+  const tensors: Record<string, tf.Tensor> = Object.create(null);
+  const dtypes: Record<string, SafetensorsDtype> = Object.create(null);
   try {
-    header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLen)));
-  } catch (error) {
-    throw new Error(`decodeSafetensors: header is not valid JSON (${(error as Error).message})`);
-  }
-  if (header === null || typeof header !== 'object' || Array.isArray(header)) throw new Error('decodeSafetensors: header is not a JSON object');
-  const base = 8 + headerLen;
-  const dataLen = bytes.length - base;
-  const metadata: Record<string, string> = {};
-  const raw = header.__metadata__;
-  if (raw !== undefined) {
-    if (raw === null || typeof raw !== 'object') throw new Error('decodeSafetensors: __metadata__ must be an object of strings');
-    for (const [k, v] of Object.entries(raw as Record<string, unknown>)) {
-      if (typeof v !== 'string') throw new Error(`decodeSafetensors: __metadata__ "${k}" is not a string`);
-      metadata[k] = v;
-    }
-  }
-  const tensors: Record<string, tf.Tensor> = {};
-  const dtypes: Record<string, SafetensorsDtype> = {};
-  try {
-    for (const [name, info] of Object.entries(header)) {
-      if (name === '__metadata__') continue;
-      const { dtype, shape, data_offsets: offsets } = (info ?? {}) as { dtype?: string; shape?: unknown; data_offsets?: unknown };
-      if (!dtype || !(dtype in BYTES)) throw new Error(`decodeSafetensors: tensor "${name}" has unsupported dtype ${String(dtype)}`);
-      if (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || d < 0)) {
-        throw new Error(`decodeSafetensors: tensor "${name}" has an invalid shape ${JSON.stringify(shape)}`);
-      }
-      if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((o) => Number.isInteger(o) && o >= 0)) {
-        throw new Error(`decodeSafetensors: tensor "${name}" has invalid data_offsets ${JSON.stringify(offsets)}`);
-      }
-      const dt = dtype as SafetensorsDtype;
-      const [begin, end] = offsets as [number, number];
-      const count = (shape as number[]).reduce((a, d) => a * d, 1);
-      if (end - begin !== count * BYTES[dt]) {
-        throw new Error(`decodeSafetensors: tensor "${name}" (${dt}, shape [${shape.join(', ')}]) needs ${count * BYTES[dt]} bytes, data_offsets give ${end - begin}`);
-      }
-      if (end > dataLen) throw new Error(`decodeSafetensors: tensor "${name}" ends at byte ${end} beyond the ${dataLen} data bytes (truncated file?)`);
-      tensors[name] = decodeTensor(bytes, view, base + begin, count, dt, shape as number[], name);
-      dtypes[name] = dt;
+    for (const entry of entries) {
+      tensors[entry.name] = decodeTensor(bytes, view, dataStart + entry.begin, entry, fail);
+      dtypes[entry.name] = entry.dtype;
     }
   } catch (error) {
-    for (const t of Object.values(tensors)) t.dispose();
+    tf.dispose(Object.values(tensors));
     throw error;
   }
   return { tensors, metadata, dtypes };
 }
 
-function decodeTensor(bytes: Uint8Array, view: DataView, at: number, count: number, dtype: SafetensorsDtype, shape: number[], name: string): tf.Tensor {
+function decodeTensor(bytes: Uint8Array, view: DataView, at: number, entry: TensorEntry, fail: Fail): tf.Tensor {
+  const { count, dtype, shape } = entry;
   switch (dtype) {
     case 'F32': {
       let values: Float32Array;
@@ -288,7 +267,7 @@ function decodeTensor(bytes: Uint8Array, view: DataView, at: number, count: numb
         if (dtype === 'I64') {
           const v = view.getBigInt64(at + 8 * i, true);
           if (v > 2147483647n || v < -2147483648n) {
-            throw new Error(`decodeSafetensors: tensor "${name}" (I64) value ${v} at index ${i} does not fit int32, the widest integer type of TF.js`);
+            fail(`tensor ${show(entry.name)} (I64) value ${v} at index ${i} does not fit int32, the widest integer type of TF.js`);
           }
           values[i] = Number(v);
         } else if (dtype === 'I32') values[i] = view.getInt32(at + 4 * i, true);

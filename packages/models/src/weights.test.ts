@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
@@ -13,11 +13,22 @@ import {
   weightsToBytes,
   type Model,
 } from './index.js';
-import { maxAbsDiff, readFixture } from './test-utils.js';
+import { craftSafetensors, maxAbsDiff, readFixture } from './test-utils.js';
 
 const tiny = { widths: [4, 4, 8, 8], stemWidth: 4, depths: [1, 1, 1, 1], numClasses: 3 } as const;
 let dir: string;
 let x: tf.Tensor4D;
+
+/** `bytes` (a safetensors file) plus 4 data bytes, described by an F32 tensor `name` unless `name` is null (a gap). */
+function withExtraBytes(bytes: Uint8Array, name: string | null): Uint8Array {
+  const len = Number(new DataView(bytes.buffer, bytes.byteOffset).getBigUint64(0, true));
+  const json = new TextDecoder().decode(bytes.subarray(8, 8 + len)).trimEnd();
+  const data = bytes.subarray(8 + len);
+  const entry = `${JSON.stringify(name)}:{"dtype":"F32","shape":[1],"data_offsets":[${data.length},${data.length + 4}]}`;
+  const grown = new Uint8Array(data.length + 4);
+  grown.set(data);
+  return craftSafetensors(name === null ? json : `${json.slice(0, -1)},${entry}}`, grown);
+}
 
 function sameState(a: Model, b: Model): void {
   const sa = a.stateDict();
@@ -114,6 +125,23 @@ describe('weights on disk (safetensors)', () => {
     // The loaded values are independent of the source model's later life.
     other.dispose();
     expect(model.stateDict()['conv1.weight'].dataSync().length).toBe(54);
+    expect(tf.memory().numTensors).toBe(before);
+    model.dispose();
+  });
+
+  it('a tensor named __proto__ is an unexpected key (strict) or ignored (not strict), and never leaks', async () => {
+    const model = createModel('resnet20', { widths: [2, 4, 8], stemWidth: 2, depths: [1, 1, 1], numClasses: 3, seed: 1 });
+    const bytes = withExtraBytes(weightsToBytes(model), '__proto__');
+    const before = tf.memory().numTensors;
+    expect(() => loadWeightsFromBytes(model, bytes)).toThrow(/unexpected keys: "__proto__"/);
+    expect(tf.memory().numTensors).toBe(before);
+    for (let i = 0; i < 3; i++) loadWeightsFromBytes(model, bytes, { strict: false });
+    expect(tf.memory().numTensors).toBe(before);
+    expect(Object.getOwnPropertyNames(Object.prototype)).not.toContain('dtype');
+
+    const path = join(dir, 'gap.safetensors');
+    writeFileSync(path, withExtraBytes(weightsToBytes(model), null));
+    await expect(loadWeights(model, path)).rejects.toThrow(/of the data belong to no tensor \(after the last tensor\).*\(file .*gap\.safetensors\)/);
     expect(tf.memory().numTensors).toBe(before);
     model.dispose();
   });
