@@ -101,9 +101,11 @@ describe('safetensors decoding refuses what the format forbids', () => {
       rejects(craft({ x: { dtype: 'F32', shape, data_offsets: [0, 0] } }, new Uint8Array(0)), /tensor "x" has an invalid shape .*non-negative integers/);
     }
     rejects(craft({ x: { dtype: 'F32', data_offsets: [0, 0] } }, new Uint8Array(0)), /tensor "x" has no shape/);
-    // Every dimension fine, but the element count is beyond any file.
-    const huge = [2 ** 26, 2 ** 26, 2 ** 26];
-    rejects(craft({ x: { dtype: 'F32', shape: huge, data_offsets: [0, 8] } }, new Uint8Array(8)), /tensor "x" \(F32, shape \[67108864, 67108864, 67108864\]\) needs .* bytes, data_offsets give 8/);
+    // Every dimension fine, but the element count is beyond any file (also when a 0 makes it empty).
+    for (const huge of [[2 ** 26, 2 ** 26, 2 ** 26], [0, 2 ** 52, 2 ** 52], [2 ** 53 - 1, 2 ** 53 - 1, 0]]) {
+      rejects(craft({ x: { dtype: 'F32', shape: huge, data_offsets: [0, 8] } }, new Uint8Array(8)), /tensor "x" has an absurd shape \[.*\]; its dimensions multiply to \d+, more than 2\^53 − 1 elements/);
+    }
+    rejects(craft({ x: { dtype: 'F32', shape: [3, 1], data_offsets: [0, 8] } }, new Uint8Array(8)), /tensor "x" \(F32, shape \[3, 1\]\) needs 12 bytes, data_offsets give 8/);
   });
 
   it('refuses overlapping tensors, naming both', () => {

@@ -5,7 +5,8 @@ import { DTYPE_BYTES, isSafetensorsDtype, SAFETENSORS_DTYPES, type SafetensorsDt
  * Reading and checking a safetensors header against the format's rules (its README and the
  * reference reader): a u64 length ≤ 100 MB that fits the file; UTF-8 JSON starting with "{";
  * no duplicate keys; `__metadata__` a string → string map; every tensor a known dtype, a shape of
- * non-negative integers and [begin, end] offsets whose length is the shape's byte size; and the
+ * non-negative integers (multiplying to at most 2^53 − 1, zeros aside) and [begin, end] offsets
+ * whose length is the shape's byte size; and the
  * tensors tiling the data buffer exactly — no overlaps, no gaps, nothing after the last one.
  */
 
@@ -133,13 +134,17 @@ function readEntry(name: string, info: unknown, dataLength: number, fail: Fail):
   }
   const [begin, end] = offsets as [number, number];
   if (end > dataLength) fail(`${tensor} ends at byte ${end} beyond the ${dataLength} data bytes (truncated file?)`);
-  // Exact (BigInt) element count: a product of large dimensions must not round to a plausible size.
-  const count = (shape as number[]).reduce((n, d) => n * BigInt(d), 1n);
-  const needed = count * BigInt(DTYPE_BYTES[dtype]);
-  if (needed !== BigInt(end - begin)) {
-    fail(`${tensor} (${dtype}, shape [${(shape as number[]).join(', ')}]) needs ${needed} bytes, data_offsets give ${end - begin}`);
+  const dims = shape as number[];
+  // Exact (BigInt) products. Beyond 2^53 elements no file holds the tensor and TF.js' strides lose
+  // precision, so such a shape is refused even when a 0 dimension makes the tensor empty.
+  const extent = dims.reduce((n, d) => n * BigInt(Math.max(d, 1)), 1n);
+  if (extent > BigInt(Number.MAX_SAFE_INTEGER)) {
+    fail(`${tensor} has an absurd shape ${show(dims)}; its dimensions multiply to ${extent}, more than 2^53 − 1 elements`);
   }
-  return { name, dtype, shape: shape as number[], count: Number(count), begin, end };
+  const count = dims.includes(0) ? 0 : Number(extent);
+  const needed = BigInt(count) * BigInt(DTYPE_BYTES[dtype]);
+  if (needed !== BigInt(end - begin)) fail(`${tensor} (${dtype}, shape [${dims.join(', ')}]) needs ${needed} bytes, data_offsets give ${end - begin}`);
+  return { name, dtype, shape: dims, count, begin, end };
 }
 
 /** The tensors must cover the data buffer exactly once: sorted by offset, each begins where the last ended. */
