@@ -20,7 +20,7 @@ const ODD_NUMBERS = [0, 1, -1, 2, 3, 4, 7, 8, 255, 256, 2 ** 31 - 1, 2 ** 31, 2 
 const ODD_VALUES: unknown[] = [...ODD_NUMBERS, null, true, '8', 'F32', [], [1], {}, 'toString', '__proto__'];
 const DTYPES = ['F64', 'F32', 'F16', 'BF16', 'I64', 'I32', 'I16', 'I8', 'U8', 'BOOL'];
 const ODD_DTYPES: unknown[] = [...DTYPES, 'F8_E4M3', 'U16', 'U32', 'U64', 'C64', 'f32', '', 'toString', '__proto__', 'constructor', ['F32'], { F32: 1 }, 4, null, true];
-const ODD_NAMES = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', '', '__metadata__', 'a\u0000b', 'é✓', '0', 'x'.repeat(300)];
+const ODD_NAMES = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', '', '__metadata__', 'a\u0000b', 'é✓', '0', 'q"}\\,', 'x'.repeat(300)];
 
 /** Splits a file into its header object (null prototype, so any key is own) and its data bytes. */
 export function splitFile(bytes: Uint8Array): { header: Json; data: Uint8Array } {
