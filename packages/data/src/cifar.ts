@@ -3,7 +3,9 @@ import * as path from 'node:path';
 import { CIFAR100_COARSE_CLASSES, CIFAR100_FINE_CLASSES, CIFAR10_CLASSES } from './cifar-names.js';
 import { checkIndex, type Dataset, type Sample } from './dataset.js';
 import { downloadFile } from './download.js';
-import { extractTarEntries, readTarGz, type TarEntry } from './tar.js';
+import { extractTarEntries } from './extract-tar.js';
+import { readTarGz } from './tar-gz.js';
+import type { TarEntry } from './tar.js';
 
 export type CifarVariant = 'cifar10' | 'cifar100';
 export type CifarSplit = 'train' | 'test';

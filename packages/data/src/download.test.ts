@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCifar } from './cifar.js';
 import { downloadFile } from './download.js';
 import { fileMd5 } from './file-md5.js';
-import { extractTarGz } from './tar.js';
+import { extractTarGz } from './tar-gz.js';
 import { fakeCifarBytes } from './testing/fake-cifar.js';
 import { makeTarGz } from './testing/tar-writer.js';
 

@@ -1,10 +1,3 @@
-import { promises as fsp } from 'node:fs';
-import * as path from 'node:path';
-import { promisify } from 'node:util';
-import * as zlib from 'node:zlib';
-import { writeFileAtomic } from './atomic-write.js';
-
-const gunzip = promisify(zlib.gunzip);
 const BLOCK = 512;
 
 /** One member of a tar archive. `data` is a view into the archive's bytes. */
@@ -19,18 +12,25 @@ export interface TarEntry {
   /** Link target, for symlinks and hard links. */
   linkName?: string;
   data: Uint8Array;
+  /** Byte offset of the member's header in the archive (set by {@link readTar}; used in errors). */
+  offset?: number;
 }
 
-/** Error in an archive: names the archive, the byte offset and what is wrong. */
+/** Error in an archive: names the archive, the byte offset (when known) and what is wrong. */
 export class TarError extends Error {
   constructor(
     readonly source: string,
-    readonly offset: number,
+    readonly offset: number | undefined,
     message: string,
   ) {
-    super(`${source}: ${message} (at byte ${offset})`);
+    super(`${source}: ${message}${offset === undefined ? '' : ` (at byte ${offset})`}`);
     this.name = 'TarError';
   }
+}
+
+/** A member name quoted for an error message, shortened when absurdly long. */
+export function quoteName(name: string): string {
+  return JSON.stringify(name.length > 200 ? `${name.slice(0, 120)}…${name.slice(-60)}` : name);
 }
 
 const utf8 = new TextDecoder('utf-8');
@@ -167,7 +167,7 @@ export function readTar(tar: Uint8Array, source = 'tar archive'): TarEntry[] {
     longName = undefined;
     longLink = undefined;
     if (name.includes('\0') || name === '') {
-      throw new TarError(source, at, `invalid member name ${JSON.stringify(name)}`);
+      throw new TarError(source, at, `invalid member name ${quoteName(name)}`);
     }
     let type: TarEntry['type'];
     switch (flag) {
@@ -186,7 +186,7 @@ export function readTar(tar: Uint8Array, source = 'tar archive'): TarEntry[] {
         type = 'hardlink';
         break;
       default:
-        throw new TarError(source, at, `unsupported member type '${flag}' for ${JSON.stringify(name)}`);
+        throw new TarError(source, at, `unsupported member type '${flag}' for ${quoteName(name)}`);
     }
     if (type === 'file' && name.endsWith('/')) name = name.slice(0, -1);
     entries.push({
@@ -196,6 +196,7 @@ export function readTar(tar: Uint8Array, source = 'tar archive'): TarEntry[] {
       mode,
       ...(type === 'symlink' || type === 'hardlink' ? { linkName } : {}),
       data: type === 'file' ? data : data.subarray(0, 0),
+      offset: at,
     });
   }
   if (!sawEnd && pos !== tar.length) {
@@ -209,122 +210,18 @@ export function readTar(tar: Uint8Array, source = 'tar archive'): TarEntry[] {
  * absolute paths, drive letters, backslashes, `..` segments. Returns the clean relative path
  * (`''` for the archive root).
  */
-export function safeMemberPath(name: string, source = 'tar archive'): string {
+export function safeMemberPath(name: string, source = 'tar archive', offset?: number): string {
   if (name.startsWith('/') || /^[A-Za-z]:/.test(name) || name.includes('\\')) {
-    throw new TarError(source, 0, `refusing absolute or non-portable member path ${JSON.stringify(name)}`);
+    throw new TarError(source, offset, `refusing absolute or non-portable member path ${quoteName(name)}`);
   }
+  if (name.includes('\0')) throw new TarError(source, offset, `refusing member path with a NUL byte: ${quoteName(name)}`);
   const parts: string[] = [];
   for (const part of name.split('/')) {
     if (part === '' || part === '.') continue;
     if (part === '..') {
-      throw new TarError(source, 0, `refusing member path that escapes the target: ${JSON.stringify(name)}`);
+      throw new TarError(source, offset, `refusing member path that escapes the target: ${quoteName(name)}`);
     }
     parts.push(part);
   }
   return parts.join('/');
-}
-
-function isInside(root: string, p: string): boolean {
-  const rel = path.relative(root, p);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
-}
-
-export interface ExtractOptions {
-  /** Name used in error messages (the archive's path). */
-  source?: string;
-  /** Extract only members for which this returns true (given the cleaned relative path). */
-  filter?: (memberPath: string, entry: TarEntry) => boolean;
-}
-
-/**
- * Extracts `entries` below `dest` safely: every path is checked with {@link safeMemberPath};
- * symlinks and hard links must point inside `dest`; each file's real parent directory is checked
- * to be inside `dest` (so an earlier link cannot redirect a later file); files are written
- * atomically. Returns the absolute paths of the files written.
- *
- * All members are validated before anything is written, so a bad archive leaves `dest` untouched.
- */
-export async function extractTarEntries(
-  entries: readonly TarEntry[],
-  dest: string,
-  options: ExtractOptions = {},
-): Promise<string[]> {
-  const source = options.source ?? 'tar archive';
-  const root = path.resolve(dest);
-  const plan: { rel: string; entry: TarEntry }[] = [];
-  for (const entry of entries) {
-    const rel = safeMemberPath(entry.name, source);
-    if (rel === '') continue;
-    if (options.filter && !options.filter(rel, entry)) continue;
-    if (entry.type === 'symlink') {
-      const target = entry.linkName ?? '';
-      const resolved = path.resolve(path.dirname(path.join(root, rel)), target);
-      if (path.isAbsolute(target) || !isInside(root, resolved)) {
-        throw new TarError(source, 0, `refusing symlink ${JSON.stringify(entry.name)} -> ${JSON.stringify(target)} pointing outside the target`);
-      }
-    } else if (entry.type === 'hardlink') {
-      safeMemberPath(entry.linkName ?? '', source); // throws when escaping
-    }
-    plan.push({ rel, entry });
-  }
-  await fsp.mkdir(root, { recursive: true });
-  const realRoot = await fsp.realpath(root);
-  const written: string[] = [];
-  for (const { rel, entry } of plan) {
-    const target = path.join(root, rel);
-    if (entry.type === 'directory') {
-      await fsp.mkdir(target, { recursive: true });
-      continue;
-    }
-    await fsp.mkdir(path.dirname(target), { recursive: true });
-    const realParent = await fsp.realpath(path.dirname(target));
-    if (!isInside(realRoot, realParent)) {
-      throw new TarError(source, 0, `refusing ${JSON.stringify(entry.name)}: its directory resolves outside the target`);
-    }
-    if (entry.type === 'file') {
-      await writeFileAtomic(target, entry.data);
-      written.push(target);
-    } else if (entry.type === 'symlink') {
-      await fsp.rm(target, { force: true });
-      await fsp.symlink(entry.linkName ?? '', target);
-    } else {
-      const from = path.join(root, safeMemberPath(entry.linkName ?? '', source));
-      const realFrom = await fsp.realpath(from).catch(() => {
-        throw new TarError(source, 0, `hard link ${JSON.stringify(entry.name)} points to missing ${JSON.stringify(entry.linkName)}`);
-      });
-      if (!isInside(realRoot, realFrom)) {
-        throw new TarError(source, 0, `refusing hard link ${JSON.stringify(entry.name)} pointing outside the target`);
-      }
-      await writeFileAtomic(target, await fsp.readFile(realFrom));
-      written.push(target);
-    }
-  }
-  return written;
-}
-
-/**
- * Reads a `.tar.gz` (or `.tgz`) file into memory and parses it; errors name the file. The
- * uncompressed size is capped at `maxBytes` (default 2 GiB) so a gzip bomb fails cleanly.
- */
-export async function readTarGz(file: string, maxBytes = 2 ** 31): Promise<TarEntry[]> {
-  let compressed: Buffer;
-  try {
-    compressed = await fsp.readFile(file);
-  } catch (err) {
-    throw new Error(`Cannot read archive ${file}: ${(err as Error).message}`);
-  }
-  let tar: Buffer;
-  try {
-    tar = await gunzip(compressed, { maxOutputLength: maxBytes });
-  } catch (err) {
-    const e = err as Error & { code?: string };
-    if (e.code === 'ERR_BUFFER_TOO_LARGE') throw new Error(`${file}: uncompresses to more than ${maxBytes} bytes (limit)`);
-    throw new Error(`${file} is not a valid gzip file: ${e.message}`);
-  }
-  return readTar(new Uint8Array(tar.buffer, tar.byteOffset, tar.byteLength), file);
-}
-
-/** {@link readTarGz} + {@link extractTarEntries}. */
-export async function extractTarGz(file: string, dest: string, options: Omit<ExtractOptions, 'source'> = {}): Promise<string[]> {
-  return extractTarEntries(await readTarGz(file), dest, { ...options, source: file });
 }

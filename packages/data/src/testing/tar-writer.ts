@@ -18,6 +18,14 @@ function putOctal(h: Uint8Array, at: number, len: number, v: number): void {
   putString(h, at, len, v.toString(8).padStart(len - 1, '0'));
 }
 
+/** Recomputes the checksum of the header at `at` (after a test changed one of its fields). */
+export function fixChecksum(tar: Uint8Array, at = 0): void {
+  tar.fill(0x20, at + 148, at + 156);
+  let sum = 0;
+  for (let i = at; i < at + 512; i++) sum += tar[i];
+  tar.set(new TextEncoder().encode(`${sum.toString(8).padStart(6, '0')}\0 `), at + 148);
+}
+
 function header(name: string, flag: string, size: number, linkName = ''): Uint8Array {
   const h = new Uint8Array(512);
   putString(h, 0, 100, name);
@@ -30,10 +38,7 @@ function header(name: string, flag: string, size: number, linkName = ''): Uint8A
   putString(h, 157, 100, linkName);
   putString(h, 257, 6, 'ustar');
   putString(h, 263, 2, '00');
-  h.fill(0x20, 148, 156);
-  let sum = 0;
-  for (const b of h) sum += b;
-  putString(h, 148, 8, `${sum.toString(8).padStart(6, '0')}\0 `);
+  fixChecksum(h);
   return h;
 }
 
