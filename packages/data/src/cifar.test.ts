@@ -146,3 +146,61 @@ describe('bad input', () => {
     expect(bad).toBeGreaterThan(0);
   });
 });
+
+// issue 17, items 6 and 7.
+describe('issue 17: clear errors and the archive size cap', () => {
+  it('a batch file or batches.meta.txt that is a directory: error naming the path, not raw EISDIR', async () => {
+    const dir = path.join(tmp, 'isdir', 'cifar-10-batches-bin');
+    mkdirSync(path.join(dir, 'data_batch_1.bin'), { recursive: true });
+    writeFileSync(path.join(dir, 'test_batch.bin'), fakeCifarBytes('cifar10', 2, 1));
+    await expect(loadCifar({ root: dir, split: 'train' })).rejects.toThrow(
+      new RegExp(`${escape(path.join(dir, 'data_batch_1.bin'))}: is a directory, expected a CIFAR-10 batch file`),
+    );
+    await expect(loadCifar({ root: dir, files: ['data_batch_1.bin'] })).rejects.toThrow(/data_batch_1\.bin: is a directory/);
+    mkdirSync(path.join(dir, 'batches.meta.txt'));
+    await expect(loadCifar({ root: dir, split: 'test' })).rejects.toThrow(
+      new RegExp(`${escape(path.join(dir, 'batches.meta.txt'))}: is a directory, expected the class-names file`),
+    );
+  });
+
+  it('parseCifarBatch names an unknown variant and the allowed ones', () => {
+    const bytes = fakeCifarBytes('cifar10', 1, 2);
+    for (const v of ['cifar1000', 'toString', '__proto__', undefined]) {
+      expect(() => parseCifarBatch(bytes, v as never, 'x.bin')).toThrow(
+        new RegExp(`x\\.bin: unknown CIFAR variant ${escape(String(JSON.stringify(v)))}; expected 'cifar10' or 'cifar100'`),
+      );
+    }
+  });
+
+  it('parseCifarBatch rejects input that is not a Uint8Array, naming what it got', () => {
+    const good = fakeCifarBytes('cifar10', 1, 3);
+    expect(() => parseCifarBatch(new Float32Array(3073) as never, 'cifar10', 'f.bin')).toThrow(/f\.bin: expected the file's bytes as a Uint8Array, got Float32Array/);
+    expect(() => parseCifarBatch(new Uint16Array(3073) as never, 'cifar10', 'f.bin')).toThrow(/got Uint16Array/);
+    expect(() => parseCifarBatch({ length: 3073 } as never, 'cifar10', 'f.bin')).toThrow(/got an object/);
+    expect(() => parseCifarBatch(null as never, 'cifar10', 'f.bin')).toThrow(/got null/);
+    expect(parseCifarBatch(Buffer.from(good), 'cifar10', 'f.bin').count).toBe(1); // a Buffer is a Uint8Array
+  });
+
+  it('loadCifar({ files: [f, f] }) names the duplicate instead of doubling the data', async () => {
+    const dir = path.join(tmp, 'dup', 'cifar-10-batches-bin');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, 'data_batch_1.bin'), fakeCifarBytes('cifar10', 2, 4));
+    await expect(loadCifar({ root: dir, files: ['data_batch_1.bin', 'data_batch_1.bin'] })).rejects.toThrow(
+      /loadCifar: files lists "data_batch_1\.bin" more than once/,
+    );
+  });
+
+  it('loadCifar passes maxUncompressedBytes to the archive reader', async () => {
+    const archive = path.join(tmp, 'cap', 'cifar-10-binary.tar.gz');
+    mkdirSync(path.dirname(archive), { recursive: true });
+    writeFileSync(archive, makeTarGz([{ name: 'cifar-10-batches-bin/data_batch_1.bin', data: fakeCifarBytes('cifar10', 5, 5) }]));
+    await expect(loadCifar({ root: archive, maxUncompressedBytes: 4096 })).rejects.toThrow(
+      /cifar-10-binary\.tar\.gz: uncompresses to more than 4096 bytes \(maxUncompressedBytes\)/,
+    );
+    expect((await loadCifar({ root: archive, maxUncompressedBytes: 1e6 })).length).toBe(5);
+  });
+});
+
+function escape(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
