@@ -1,7 +1,7 @@
 import '@tensorflow/tfjs-backend-cpu';
 import { createRng } from '@cnn/backend';
 import * as tf from '@tensorflow/tfjs-core';
-import { mkdirSync, mkdtempSync, promises as fsp, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, promises as fsp, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import sharp from 'sharp';
@@ -217,5 +217,48 @@ describe('geometry matches torchvision (fixtures/geometry.json, made by fixtures
     expect({ width: g.width, height: g.height }).toEqual(c.resize);
     expect({ left: g.crop.left, top: g.crop.top }).toEqual(c.centerCrop);
     expect(randomResizedCropBox(c.width, c.height, [1, 1], [1, 1], createRng(0))).toEqual(c.squareFallback);
+  });
+});
+
+// issue 17, item 6: directory links that loop or lead out of the root.
+describe('image folder links', () => {
+  const one = () => sharp({ create: { width: 8, height: 8, channels: 3, background: 'white' } }).png().toBuffer();
+
+  it('cat/ with one image and cat/loop -> . gives exactly 1 sample; links back to the root are skipped too', async () => {
+    const r = path.join(tmp, 'loop');
+    mkdirSync(path.join(r, 'cat'), { recursive: true });
+    writeFileSync(path.join(r, 'cat', 'one.png'), await one());
+    symlinkSync('.', path.join(r, 'cat', 'loop'));
+    symlinkSync('..', path.join(r, 'cat', 'up'));
+    const ds = await loadImageFolder({ root: r, workers: 0 });
+    expect(ds.files.map((f) => path.relative(r, f))).toEqual(['cat/one.png']);
+  });
+
+  it('a directory link below a class folder that leads out of the root is an error naming it', async () => {
+    const r = path.join(tmp, 'out', 'root');
+    const elsewhere = path.join(tmp, 'out', 'elsewhere');
+    mkdirSync(path.join(r, 'cat'), { recursive: true });
+    mkdirSync(elsewhere, { recursive: true });
+    writeFileSync(path.join(r, 'cat', 'one.png'), await one());
+    writeFileSync(path.join(elsewhere, 'two.png'), await one());
+    symlinkSync(elsewhere, path.join(r, 'cat', 'ext'));
+    await expect(loadImageFolder({ root: r, workers: 0 })).rejects.toThrow(
+      new RegExp(`loadImageFolder: ${path.join(r, 'cat', 'ext').replace(/[.]/g, '\\.')} is a link to .*elsewhere, outside the root`),
+    );
+  });
+
+  it('class folders may be links to anywhere (a subset built from links); a link to a folder read anyway is skipped', async () => {
+    const r = path.join(tmp, 'subset', 'root');
+    const full = path.join(tmp, 'subset', 'full');
+    mkdirSync(path.join(full, 'dog', 'deep'), { recursive: true });
+    mkdirSync(r, { recursive: true });
+    writeFileSync(path.join(full, 'dog', 'a.png'), await one());
+    writeFileSync(path.join(full, 'dog', 'deep', 'b.png'), await one());
+    symlinkSync(full + '/dog', path.join(r, 'dog'));
+    symlinkSync('deep', path.join(full, 'dog', 'again'));
+    const ds = await loadImageFolder({ root: r, workers: 0 });
+    expect(ds.classNames).toEqual(['dog']);
+    // real folders win over links to them, whatever the order of the names
+    expect(ds.files.map((f) => path.relative(r, f))).toEqual(['dog/a.png', 'dog/deep/b.png']);
   });
 });

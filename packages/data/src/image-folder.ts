@@ -3,6 +3,7 @@ import { promises as fsp } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { checkIndex, type Dataset, type Sample } from './dataset.js';
+import { byCodePoint, isDirectory, listClassImages } from './folder-walk.js';
 import { decodeImage, type DecodedImage, type DecodeSpec } from './image-decode.js';
 import { DecodePool } from './worker-pool.js';
 
@@ -36,27 +37,6 @@ export interface LoadImageFolderOptions {
   extensions?: readonly string[];
   /** Seed for `get(i)` called without an rng (default 0). */
   seed?: number;
-}
-
-async function isDirectory(p: string): Promise<boolean> {
-  try {
-    return (await fsp.stat(p)).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
-async function listImages(dir: string, exts: ReadonlySet<string>, out: string[]): Promise<void> {
-  const entries = await fsp.readdir(dir, { withFileTypes: true });
-  for (const e of entries) {
-    const full = path.join(dir, e.name);
-    if (e.isDirectory() || (e.isSymbolicLink() && (await isDirectory(full)))) await listImages(full, exts, out);
-    else if (exts.has(path.extname(e.name).toLowerCase())) out.push(full);
-  }
-}
-
-function byCodePoint(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /**
@@ -136,7 +116,9 @@ export class ImageFolderDataset implements Dataset {
 
 /**
  * Scans `root/<class>/…` and returns an {@link ImageFolderDataset}. Throws, naming the folder, when
- * `root` is missing, has no class folders, or a class folder has no images.
+ * `root` is missing, has no class folders, or a class folder has no images. Directory links are
+ * followed without loops or double counting (see {@link listClassImages}): class folders may be
+ * links to anywhere; below them a link may not lead out of the root (or that class folder).
  */
 export async function loadImageFolder(options: LoadImageFolderOptions): Promise<ImageFolderDataset> {
   const root = path.resolve(options.root);
@@ -150,13 +132,12 @@ export async function loadImageFolder(options: LoadImageFolderOptions): Promise<
   if (classNames.length === 0) throw new Error(`loadImageFolder: no class folders in ${root} (expected root/<class>/<image files>)`);
   const files: string[] = [];
   const labels: number[] = [];
+  const realRoot = await fsp.realpath(root);
   for (let k = 0; k < classNames.length; k++) {
-    const found: string[] = [];
-    await listImages(path.join(root, classNames[k]), exts, found);
+    const found = await listClassImages(path.join(root, classNames[k]), realRoot, exts);
     if (found.length === 0) {
       throw new Error(`loadImageFolder: class folder ${path.join(root, classNames[k])} has no images (${[...exts].join(', ')})`);
     }
-    found.sort(byCodePoint);
     for (const f of found) {
       files.push(f);
       labels.push(k);
