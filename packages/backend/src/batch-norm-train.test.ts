@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { batchNormTrain } from './batch-norm-train.js';
 import { initBackend } from './init-backend.js';
-import { createRng } from './rng.js';
+import { createRng } from '@cnn/core';
 import { simdKernels } from './wasm/simd/state.js';
 import { maxRelErr } from './test-support/max-rel-err.js';
 

@@ -1,6 +1,10 @@
-export type { Classifier, LabeledBatch } from './types.js';
-export { createRng, type Rng } from './rng.js';
-export { ensureGradients } from './gradients.js';
+// Shared types and helpers now live in @cnn/core; re-exported here so existing imports keep working.
+/** @deprecated import from `@cnn/core` */
+export type { Classifier, LabeledBatch } from '@cnn/core';
+/** @deprecated import from `@cnn/core` */
+export { createRng, type Rng } from '@cnn/core';
+/** @deprecated import from `@cnn/core/gradients` */
+export { ensureGradients } from '@cnn/core/gradients';
 export {
   initBackend,
   type BackendChoice,

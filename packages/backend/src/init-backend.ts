@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { ensureGradients } from './gradients.js';
+import { ensureGradients } from '@cnn/core/gradients';
 import { installReluGradient } from './relu-grad.js';
 import { BACKEND_ORDER, INSTALL_HINT, firstLine, isBackendPreference, loadBackend } from './backend-loader.js';
 

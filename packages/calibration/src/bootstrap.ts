@@ -1,6 +1,6 @@
 /** Seeded bootstrap confidence intervals for any metric of (predictions, labels). */
 import { readLabels, readMatrix, type LabelsInput, type ProbsInput, type TensorLike } from './inputs.js';
-import { seededRng } from './rng.js';
+import { createRng } from '@cnn/core';
 
 /** A metric of predictions and labels, e.g. `(p, y) => calibrationError(p, y, { mode: 'top-label' })`. */
 export type Metric = (probs: ProbsInput, labels: LabelsInput) => number;
@@ -62,7 +62,7 @@ export function confidenceIntervals(
   const shape = m.binary ? [m.rows] : [m.rows, m.cols];
   const asTensor = (data: Float64Array): TensorLike => ({ shape, dataSync: () => data });
   const estimate = metric(asTensor(m.data), y);
-  const rng = seededRng(options.seed ?? 0);
+  const rng = createRng(options.seed ?? 0);
   const stats = new Float64Array(resamples);
   const data = new Float64Array(m.data.length);
   const labelsR = new Int32Array(m.rows);

@@ -15,7 +15,7 @@ import {
   type Predictions,
   type ProbsInput,
 } from './inputs.js';
-import { seededRng } from './rng.js';
+import { createRng } from '@cnn/core';
 
 /** `'marginal'`: every class on its own (own bins), combined as the ℓp mean; `'top-label'`: the top class only. */
 export type CalibrationMode = 'marginal' | 'top-label';
@@ -177,7 +177,7 @@ function normalDebiased(s: BinSums, p: number, seed: number, resamples = 1000): 
     model[b] = s.sumConfidence[b] / s.counts[b];
   }
   const ce = plugin(s, p);
-  const rng = seededRng(seed);
+  const rng = createRng(seed);
   let acc = 0;
   for (let r = 0; r < resamples; r++) {
     let t = 0;

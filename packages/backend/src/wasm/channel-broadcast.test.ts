@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../init-backend.js';
-import { createRng } from '../rng.js';
+import { createRng } from '@cnn/core';
 
 const rng = createRng(77);
 const values = (shape: number[]) => Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => 3 * rng.normal());

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../init-backend.js';
-import { createRng } from '../rng.js';
+import { createRng } from '@cnn/core';
 import { columnBudget } from './conv2d-backprop-input.js';
 import { patchBudget } from './simd/im2col.js';
 import { simdKernels } from './simd/state.js';

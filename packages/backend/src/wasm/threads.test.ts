@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { backendInfo } from '../backend-info.js';
 import { initBackend } from '../init-backend.js';
-import { createRng } from '../rng.js';
+import { createRng } from '@cnn/core';
 import { maxRelErr } from '../test-support/max-rel-err.js';
 
 /** Loss and gradients of a conv stack big enough for XNNPACK to split the work over threads. */

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../init-backend.js';
 
 process.env.TF_CPP_MIN_LOG_LEVEL ??= '3';
-import { createRng } from '../rng.js';
+import { createRng } from '@cnn/core';
 import { maxRelErr } from '../test-support/max-rel-err.js';
 
 /**

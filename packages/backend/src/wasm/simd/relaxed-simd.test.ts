@@ -4,7 +4,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { describe, expect, it } from 'vitest';
 import { backendInfo } from '../../backend-info.js';
 import { initBackend } from '../../init-backend.js';
-import { createRng } from '../../rng.js';
+import { createRng } from '@cnn/core';
 import { startSimdKernels } from '../setup-wasm.js';
 import { kernelsFor } from './state.js';
 import { maxRelErr } from '../../test-support/max-rel-err.js';
