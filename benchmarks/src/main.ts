@@ -26,8 +26,9 @@ import type { Task } from './steps.js';
 const here = dirname(fileURLToPath(import.meta.url));
 const pkgDir = resolve(here, '..');
 const PYTHON = '/usr/bin/python3';
-// glibc keeps freed memory instead of returning it (first-touch page faults cost ~25 ms per 32 MB
-// here); given to every contender alike.
+// glibc keeps freed memory instead of returning it, so steps do not pay first-touch page faults
+// on fresh pages (measured: benchmarks/results/kernel-measurements.md#malloc-settings); given to
+// every contender alike.
 const MALLOC_ENV = { MALLOC_MMAP_THRESHOLD_: '33554432', MALLOC_TRIM_THRESHOLD_: '17179869184', MALLOC_TOP_PAD_: '268435456' };
 
 const ABLATIONS = ['relu', 'fold', 'ref', 'threads', 'simd'] as const;

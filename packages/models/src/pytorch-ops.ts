@@ -37,7 +37,8 @@ export function conv2d(
       [0, 0],
     ];
     // Explicit padding inside the convolution where every kernel takes it (all but tfjs-node's
-    // input gradient): no Pad op, and no Slice in the backward pass (≈ 4% of a wasm ResNet-20 step).
+    // input gradient): no Pad op, and no Slice in the backward pass (measured: see
+    // benchmarks/results/kernel-measurements.md#padding-inside-the-convolution).
     const [input, pad] = padding === 0 ? [x, 'valid' as const] : tf.getBackend() === 'tensorflow' ? [tf.pad(x, pads), 'valid' as const] : [x, pads];
     // conv2dBias: on wasm the bias is added as the convolution writes (no extra pass).
     return bias ? conv2dBias(input, filter, bias, stride, pad) : tf.conv2d(input, filter, stride, pad);
