@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { batchNorm, type BatchNormState } from './batch-norm.js';
 import { convBatchNormEval } from './conv-batch-norm.js';
+import { isBlockType, NAMING_BY_BLOCK } from './naming.js';
 import { conv2d, globalAvgPool, linear, maxPool2d, optionAShortcut } from './pytorch-ops.js';
 import type { ModelConfig } from './types.js';
 
@@ -170,8 +171,8 @@ export function validateConfig(config: ModelConfig): void {
   posInt(config.numClasses, 'numClasses');
   posInt(config.bottleneckWidthFactor, 'bottleneckWidthFactor');
   if (config.se) posInt(config.reduction, 'reduction');
-  const expectedNaming = { basic: 'torchvision', bottleneck: 'torchvision', 'preact-basic': 'fast_adversarial', 'preact-bottleneck': 'fast_adversarial', wide: 'robustbench' }[config.block];
-  if (!expectedNaming) fail(`unknown block "${config.block}"`);
+  if (!isBlockType(config.block)) fail(`unknown block "${config.block}"`);
+  const expectedNaming = NAMING_BY_BLOCK[config.block];
   if (config.naming !== expectedNaming) fail(`block "${config.block}" uses naming "${expectedNaming}", got "${config.naming}"`);
   if (config.stem !== 'cifar' && config.stem !== 'imagenet') fail(`stem must be 'cifar' or 'imagenet', got "${config.stem}"`);
   if (config.stem === 'imagenet' && config.block === 'wide') fail(`Wide ResNets (block 'wide') have only the CIFAR stem`);
