@@ -29,7 +29,10 @@ export {
   type PreActResNetName,
   type SEResNetName,
   type WideResNetName,
+  type RegisteredModelNames,
 } from './registry.js';
+export { registerModel } from './register-model.js';
+export type { ModelVariant } from './variant.js';
 export { createModelFromConfig, type CreateFromConfigOptions } from './model.js';
 export { countParameters } from './network.js';
 export { batchNorm, BN_EPS, BN_MOMENTUM, type BatchNormState } from './batch-norm.js';
