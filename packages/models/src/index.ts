@@ -11,6 +11,7 @@ export type {
   Model,
   ModelConfig,
   ModelOptions,
+  ModelTrainingState,
   NamingScheme,
   Normalization,
   StemType,

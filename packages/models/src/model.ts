@@ -2,7 +2,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { createRng, ensureGradients } from '@cnn/backend';
 import { buildNetwork, type ForwardContext, type Network, type TensorSpec } from './network.js';
 import { validateStateDict } from './state-dict.js';
-import type { ApplyOptions, HeadOptions, LoadStateDictOptions, Model, ModelConfig } from './types.js';
+import { checkTrainingState, type TrainingStateInput } from './training-state.js';
+import type { ApplyOptions, HeadOptions, LoadStateDictOptions, Model, ModelConfig, ModelTrainingState } from './types.js';
+import { decodeWeights, encodeWeights, weightsMetadata } from './weights-codec.js';
 
 /** Options of {@link createModelFromConfig}. */
 export interface CreateFromConfigOptions {
@@ -184,6 +186,37 @@ class ResNetModel implements Model {
       throw new Error(
         `${this.name}.setRngState: ${(error as Error).message} (expects what getRngState() of a model created with the same seed returned)`,
       );
+    }
+  }
+
+  trainingState(): ModelTrainingState {
+    this.checkAlive();
+    const weights = encodeWeights(this.specs, this.stateDict(), 'pytorch', weightsMetadata(this.name, this.config, 'pytorch'));
+    return { weights, rng: this.dropoutRng.getState() };
+  }
+
+  loadTrainingState(state: TrainingStateInput): void {
+    this.checkAlive();
+    const what = `${this.name}.loadTrainingState`;
+    checkTrainingState(state, what);
+    const rngBefore = this.dropoutRng.getState();
+    if (state.rng !== undefined) this.restoreDropoutStream(state.rng, what);
+    try {
+      decodeWeights(this.specs, state.weights, 'weights', { strict: true, source: 'weights' }, (dict, strict) => this.loadStateDict(dict, { strict }));
+    } catch (error) {
+      this.dropoutRng.setState(rngBefore); // all or nothing: the weights did not load, so the stream stays too
+      throw new Error(`${what}: ${(error as Error).message}`);
+    }
+  }
+
+  private restoreDropoutStream(rng: readonly number[], what: string): void {
+    try {
+      this.dropoutRng.setState(rng);
+    } catch (error) {
+      // Without dropout the stream is never drawn from: a state of another seed changes nothing the model computes.
+      if (this.config.dropout > 0) {
+        throw new Error(`${what}: dropout RNG: ${(error as Error).message}; create the model with the same seed as the model whose state this is`);
+      }
     }
   }
 

@@ -138,6 +138,21 @@ export interface ModelOptions {
 }
 
 /**
+ * Everything of a model a training checkpoint stores to resume it exactly (see
+ * {@link Model.trainingState}). Plain data: write `weights` as a file and `rng` into JSON.
+ */
+export interface ModelTrainingState {
+  /**
+   * Parameters and BatchNorm buffers as safetensors bytes in PyTorch layout — the bytes
+   * `weightsToBytes(model)` / `saveWeights(model, path)` produce, so the file also loads with
+   * `loadWeights` and into the PyTorch reference model.
+   */
+  weights: Uint8Array;
+  /** State of the dropout-mask stream ({@link Model.getRngState}): 8 numbers, plain JSON. */
+  rng: number[];
+}
+
+/**
  * A network: parameters and BatchNorm buffers as named `tf.Variable`s (PyTorch names, TF.js
  * layouts), a forward pass on NHWC images in [0, 1], and state-dict access.
  */
@@ -195,6 +210,21 @@ export interface Model {
    * `state` is not such an array.
    */
   setRngState(state: readonly number[]): void;
+  /**
+   * What a training checkpoint needs to resume this model exactly: the weights file and the
+   * dropout stream (see {@link ModelTrainingState}). Creates no tensors.
+   */
+  trainingState(): ModelTrainingState;
+  /**
+   * Restores a {@link Model.trainingState} (from a model of the same architecture): all weights
+   * and buffers (strict: every tensor present, right shapes), and the dropout stream when `rng` is
+   * given (without it the stream stays where it is). The stream belongs to the model's `seed`: with
+   * dropout, a state from another seed is an error (create the model with the same seed); a model
+   * without dropout never draws from it, so there such a state is accepted and changes nothing.
+   * Checks everything first: on error (naming the part: `weights`, `rng`, `dropout RNG`) nothing
+   * has changed, the stream included. Leaves no tensors behind.
+   */
+  loadTrainingState(state: { weights: Uint8Array; rng?: readonly number[] }): void;
   /** Frees every variable. The model is unusable afterwards. */
   dispose(): void;
 }
