@@ -55,7 +55,8 @@ export async function adversarialBatch(
       ).adversarial;
     } else {
       const classifier = attackClassifier(model, mode.bnMode ?? 'train');
-      adv = (await fgsmRandomStart(classifier, x, y, { eps: mode.eps, stepSize: mode.stepSize ?? 1.25 * mode.eps, rng, measureSuccess: false })).adversarial;
+      // The attack's own default step (1.25ε) when none is set: an explicit step must lie within the pixel range.
+      adv = (await fgsmRandomStart(classifier, x, y, { eps: mode.eps, stepSize: mode.stepSize, rng, measureSuccess: false })).adversarial;
     }
     if (keep === 0) return adv;
     const head = tf.slice(images, [0, 0, 0, 0], [keep, -1, -1, -1]);
@@ -117,7 +118,7 @@ export async function runAttack(
     case 'fgsm':
       return fgsm(classifier, images, labels, { eps: spec.eps });
     case 'fgsm-rs':
-      return fgsmRandomStart(classifier, images, labels, { eps: spec.eps, stepSize: spec.stepSize ?? 1.25 * spec.eps, seed });
+      return fgsmRandomStart(classifier, images, labels, { eps: spec.eps, stepSize: spec.stepSize, seed });
     default:
       throw new Error(`unknown attack type "${(spec as { type: string }).type}" (use pgd, fgsm, fgsm-rs)`);
   }
