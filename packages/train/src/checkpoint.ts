@@ -48,11 +48,20 @@ export interface SaveCheckpointInput {
   keep?: number;
 }
 
-/** A loaded checkpoint: the state, the weights file's bytes and the optimiser tensors (caller disposes them). */
-export interface LoadedCheckpoint {
+/** A checkpoint's state without its tensors (what a resume checks before it loads anything). */
+export interface CheckpointInfo {
   state: CheckpointState;
   /** Path of the state JSON. */
   path: string;
+  /**
+   * True when the run finished after this checkpoint: all epochs trained, the final evaluation and
+   * the report written (`finished` in `latest.json`, set by `train` as its last act).
+   */
+  finished: boolean;
+}
+
+/** A loaded checkpoint: the state, the weights file's bytes and the optimiser tensors (caller disposes them). */
+export interface LoadedCheckpoint extends CheckpointInfo {
   /** Safetensors bytes of the weights (restore with {@link restoreCheckpoint} or `loadWeightsFromBytes`). */
   modelBytes: Uint8Array;
   /** Path of the weights file. */
@@ -188,32 +197,75 @@ async function prune(dir: string, keep: number, current: string): Promise<void> 
   }
 }
 
-/**
- * Reads the checkpoint `latest.json` points to in `dir`; null when `dir` has no `latest.json`.
- * Corrupt or missing files raise a clear error naming the file.
- */
-export async function loadLatestCheckpoint(dir: string): Promise<LoadedCheckpoint | null> {
-  let pointer: { state: string };
-  try {
-    pointer = JSON.parse(await readFile(join(dir, LATEST), 'utf8'));
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw new Error(`${join(dir, LATEST)}: unreadable checkpoint pointer (${(e as Error).message})`);
-  }
-  return loadCheckpoint(join(dir, pointer.state));
+/** `latest.json`: the newest checkpoint's state file, and whether the run finished after it. */
+interface LatestPointer {
+  state: string;
+  finished?: boolean;
 }
 
-/** Reads one checkpoint from its state JSON path (tensors: caller disposes). */
-export async function loadCheckpoint(statePath: string): Promise<LoadedCheckpoint> {
+async function readPointer(dir: string): Promise<LatestPointer | null> {
+  const path = join(dir, LATEST);
+  let pointer: LatestPointer;
+  try {
+    pointer = JSON.parse(await readFile(path, 'utf8'));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw new Error(`${path}: unreadable checkpoint pointer (${(e as Error).message})`);
+  }
+  if (typeof pointer?.state !== 'string' || !STEM.test(pointer.state)) {
+    throw new Error(`${path}: not a checkpoint pointer (no "state": "ckpt-….json")`);
+  }
+  return pointer;
+}
+
+/** Reads and checks a checkpoint's state JSON. */
+async function readState(statePath: string): Promise<CheckpointState> {
   let state: CheckpointState;
   try {
     state = JSON.parse(await readFile(statePath, 'utf8'));
   } catch (e) {
     throw new Error(`${statePath}: unreadable checkpoint state (${(e as Error).message})`);
   }
-  if (state.format !== 'cnn-train-checkpoint' || state.version !== 1) {
-    throw new Error(`${statePath}: not a cnn-train checkpoint (format ${String(state.format)}, version ${String(state.version)})`);
+  if (state?.format !== 'cnn-train-checkpoint' || state.version !== 1) {
+    throw new Error(`${statePath}: not a cnn-train checkpoint (format ${String(state?.format)}, version ${String(state?.version)})`);
   }
+  return state;
+}
+
+/**
+ * The state of the checkpoint `latest.json` points to in `dir`, without loading its tensors (for
+ * checks before a resume); null when `dir` has no `latest.json`. Creates no tensors.
+ */
+export async function readLatestCheckpointInfo(dir: string): Promise<CheckpointInfo | null> {
+  const pointer = await readPointer(dir);
+  if (!pointer) return null;
+  const path = join(dir, pointer.state);
+  return { state: await readState(path), path, finished: pointer.finished === true };
+}
+
+/**
+ * Records in `latest.json` (atomically) that the run finished after its newest checkpoint: a later
+ * `resume` has nothing left to do. The next {@link saveCheckpoint} clears it.
+ */
+export async function markRunFinished(dir: string): Promise<void> {
+  const pointer = await readPointer(dir);
+  if (!pointer) throw new Error(`${join(dir, LATEST)}: no checkpoint to mark as finished`);
+  await writeFileAtomic(join(dir, LATEST), JSON.stringify({ ...pointer, finished: true, finishedAt: new Date().toISOString() }));
+}
+
+/**
+ * Reads the checkpoint `latest.json` points to in `dir`; null when `dir` has no `latest.json`.
+ * Corrupt or missing files raise a clear error naming the file.
+ */
+export async function loadLatestCheckpoint(dir: string): Promise<LoadedCheckpoint | null> {
+  const pointer = await readPointer(dir);
+  if (!pointer) return null;
+  return { ...(await loadCheckpoint(join(dir, pointer.state))), finished: pointer.finished === true };
+}
+
+/** Reads one checkpoint from its state JSON path (tensors: caller disposes). */
+export async function loadCheckpoint(statePath: string): Promise<LoadedCheckpoint> {
+  const state = await readState(statePath);
   const dir = statePath.slice(0, Math.max(statePath.lastIndexOf('/'), statePath.lastIndexOf('\\')) + 1) || '.';
   const modelPath = join(dir, state.files.model);
   const optimPath = join(dir, state.files.optimizer);
@@ -224,7 +276,7 @@ export async function loadCheckpoint(statePath: string): Promise<LoadedCheckpoin
   } catch (e) {
     throw new Error(`${optimPath}: ${(e as Error).message}`);
   }
-  return { state, path: statePath, modelBytes, modelPath, optimizer };
+  return { state, path: statePath, finished: false, modelBytes, modelPath, optimizer };
 }
 
 /**

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { ensureGradients, type Classifier } from '@cnn/backend';
 import { attackName, resolveAttack, runAttack } from './adversarial.js';
 import { calibrationSummary } from './calibration-summary.js';
+import { checkEvaluateOptions } from './config-check.js';
 import type { BatchSource, EvalResult, EvaluateOptions, ExampleImage, RobustResult, TrainableModel } from './types.js';
 
 /** The classifier view of a model: a `TrainableModel` runs in evaluation mode (running BN statistics). */
@@ -22,6 +23,7 @@ export function asClassifier(model: TrainableModel | Classifier): Classifier {
  * `tf.memory().numTensors` unchanged.
  */
 export async function evaluate(model: TrainableModel | Classifier, loader: BatchSource, options: EvaluateOptions = {}): Promise<EvalResult> {
+  checkEvaluateOptions(options, 'evaluate: options');
   ensureGradients();
   const classifier = asClassifier(model);
   const attacks = options.attacks ?? [];

@@ -6,6 +6,16 @@
  * @packageDocumentation
  */
 export { train, NonFiniteLossError, metricValue } from './train.js';
+export { validateTrainOptions } from './train-options.js';
+export {
+  checkHyperParameters,
+  checkOptimizerConfig,
+  checkScheduleConfig,
+  checkTrainingMode,
+  checkEvaluateOptions,
+  type HyperParameters,
+} from './config-check.js';
+export { configChanges, formatConfigChanges, type ConfigChange } from './config-changes.js';
 export { evaluate, asClassifier } from './evaluate.js';
 export { attackName, resolveAttack } from './adversarial.js';
 export { createOptimizer, type Optimizer, type OptimizerStateJson } from './optimizer.js';
@@ -18,6 +28,8 @@ export { clipByGlobalNorm } from './clip.js';
 export {
   saveCheckpoint,
   loadLatestCheckpoint,
+  readLatestCheckpointInfo,
+  markRunFinished,
   loadCheckpoint,
   restoreCheckpoint,
   encodeModelWeights,
@@ -25,6 +37,7 @@ export {
   type CheckpointState,
   type SaveCheckpointInput,
   type LoadedCheckpoint,
+  type CheckpointInfo,
 } from './checkpoint.js';
 export { renderReport, writeReport } from './report.js';
 export { encodePng, pngDataUrl } from './png.js';

@@ -1,35 +1,21 @@
-import * as tf from '@tensorflow/tfjs-core';
-import { appendFile, mkdir, open } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { backendInfo, createRng, ensureGradients, type LabeledBatch, type Rng } from '@cnn/backend';
-import { adversarialBatch } from './adversarial.js';
-import { encodeModelWeights, loadLatestCheckpoint, restoreCheckpoint, saveCheckpoint } from './checkpoint.js';
-import { clipByGlobalNorm } from './clip.js';
+import { encodeModelWeights, markRunFinished, saveCheckpoint } from './checkpoint.js';
 import { evaluate } from './evaluate.js';
-import { lossTargets, softCrossEntropy } from './loss.js';
-import { mixBatch } from './mix.js';
+import { appendRecord } from './metrics-log.js';
 import { createOptimizer, type Optimizer } from './optimizer.js';
 import { Progress } from './progress.js';
 import { writeReport } from './report.js';
+import { beginRun, emptySums, type EpochSums, type RunStart } from './run-start.js';
 import { learningRateAt, learningRateForStep } from './schedule.js';
 import { writeFileAtomic } from './atomic-write.js';
-import type { BatchSource, EpochLoader, EvalLoader, EpochRecord, EvalResult, StepRecord, TrainHistory, TrainOptions, TrainableModel, TrainingMode } from './types.js';
+import { validateTrainOptions } from './train-options.js';
+import { modelClasses, NonFiniteLossError, trainStep, type StepOutcome } from './train-step.js';
+import type { BatchSource, EpochLoader, EvalLoader, EpochRecord, EvalResult, StepRecord, TrainHistory, TrainOptions, TrainingMode } from './types.js';
 
-/** Thrown when the loss becomes NaN/Inf; names where. */
-export class NonFiniteLossError extends Error {
-  constructor(
-    readonly epoch: number,
-    readonly step: number,
-    readonly globalStep: number,
-    readonly loss: number,
-  ) {
-    super(
-      `non-finite training loss (${loss}) at epoch ${epoch + 1}, step ${step + 1} (global step ${globalStep + 1}); ` +
-        'the update was not applied — lower the learning rate, add gradient clipping, or check the data',
-    );
-    this.name = 'NonFiniteLossError';
-  }
-}
+export { NonFiniteLossError } from './train-step.js';
 
 /** Reads a metric such as 'accuracy', 'nll', 'robust.worstCase' or 'robust.pgd-20' from an evaluation. */
 export function metricValue(result: EvalResult, name: string): number {
@@ -68,108 +54,29 @@ function recordedConfig(o: TrainOptions, stepsPerEpoch: number): Record<string, 
   };
 }
 
-function validate(o: TrainOptions): void {
-  if (!o || typeof o !== 'object') throw new TypeError('train: options object required');
-  if (!o.model || typeof o.model.apply !== 'function' || typeof o.model.namedParameters !== 'function') {
-    throw new TypeError('train: options.model must have apply() and namedParameters() (a @cnn/models Model)');
-  }
-  if (typeof o.trainLoader !== 'function' && typeof (o.trainLoader as { withEpoch?: unknown })?.withEpoch !== 'function') {
-    throw new TypeError('train: options.trainLoader must be a function (epoch) => batches or a Loader with withEpoch()');
-  }
-  if (!Number.isInteger(o.epochs) || o.epochs <= 0) throw new RangeError(`train: epochs must be a positive integer, got ${o.epochs}`);
-  if (o.gradClipNorm !== undefined && !(o.gradClipNorm > 0)) throw new RangeError(`train: gradClipNorm must be > 0, got ${o.gradClipNorm}`);
-  const m = o.mode;
-  if (m && (m.type === 'pgd' || m.type === 'fgsm-rs')) {
-    const f = m.cleanFraction ?? 0;
-    if (!(f >= 0 && f <= 1)) throw new RangeError(`train: mode.cleanFraction must be in [0, 1], got ${f}`);
-  }
-  if (m && !['standard', 'mixup', 'cutmix', 'pgd', 'fgsm-rs'].includes(m.type)) {
-    throw new Error(`train: unknown mode "${(m as { type: string }).type}" (standard, mixup, cutmix, pgd, fgsm-rs)`);
-  }
-  if (o.resume && !o.outDir) throw new Error('train: resume needs outDir (where the checkpoints are)');
-  const best = o.bestMetric?.name ?? 'accuracy';
-  if (o.evalLoader && best.startsWith('robust.') && !(o.evaluate?.attacks?.length)) {
-    throw new Error(`train: bestMetric "${best}" needs attacks in the per-epoch evaluation (options.evaluate.attacks)`);
-  }
-}
-
-/** Per-epoch accumulators, saved in checkpoints so a mid-epoch resume reports the same epoch means. */
-interface EpochSums {
-  loss: number;
-  correct: number;
-  seen: number;
-  trainSeconds: number;
-}
-
-interface StepOutcome {
-  loss: number;
-  correct: number;
-  gradNorm: number;
-}
-
-/**
- * One optimisation step on a batch: mode transform (mixup / cutmix / adversarial examples), forward
- * in training mode, loss (soft targets, label smoothing), gradients, non-finite check, clipping,
- * optimiser update. Disposes every tensor it makes; does not dispose `batch`.
- */
-async function trainStep(
-  model: TrainableModel,
-  optimizer: Optimizer,
-  batch: LabeledBatch,
-  numClasses: number,
-  mode: TrainingMode,
-  rng: Rng,
-  lr: number,
-  o: TrainOptions,
-  where: { epoch: number; step: number; globalStep: number },
-): Promise<StepOutcome> {
-  const made: tf.Tensor[] = [];
-  try {
-    let images = batch.images;
-    let targets = lossTargets(batch.labels, numClasses, { targets: batch.targets, labelSmoothing: o.labelSmoothing });
-    made.push(targets);
-    if (mode.type === 'mixup' || mode.type === 'cutmix') {
-      const mixed = mixBatch(mode, images, batch.labels, targets, rng);
-      made.push(mixed.images, mixed.targets);
-      images = mixed.images;
-      targets = mixed.targets;
-    } else if (mode.type === 'pgd' || mode.type === 'fgsm-rs') {
-      images = await adversarialBatch(mode, model, images, batch.labels, rng);
-      made.push(images);
-    }
-    const params = model.namedParameters();
-    const vars = params.map((p) => p[1]);
-    let logits: tf.Tensor2D | undefined;
-    const { value, grads: byId } = tf.variableGrads(() => {
-      const out = model.apply(images, { training: true, updateRunningStats: true });
-      if (out.shape[1] !== numClasses) throw new Error(`model outputs ${out.shape[1]} classes, expected ${numClasses}`);
-      logits = tf.keep(out);
-      return softCrossEntropy(out, targets);
-    }, vars);
-    made.push(value, ...Object.values(byId));
-    if (logits) made.push(logits);
-    const stats = tf.tidy(() => {
-      const pred = tf.argMax(logits!, 1);
-      const correct = tf.sum(tf.cast(tf.equal(pred, tf.cast(batch.labels, 'int32')), 'float32'));
-      return tf.stack([tf.reshape(value, []), correct]);
-    });
-    const [loss, correct] = Array.from(stats.dataSync());
-    stats.dispose();
-    if (!Number.isFinite(loss)) throw new NonFiniteLossError(where.epoch, where.step, where.globalStep, loss);
-    // variableGrads keys gradients by variable name; map them back to the parameter names.
-    const grads: Record<string, tf.Tensor> = {};
-    for (const [name, v] of params) {
-      const g = byId[v.name];
-      if (g) grads[name] = g;
-    }
-    const clipped = clipByGlobalNorm(grads, o.gradClipNorm);
-    if (clipped.grads !== grads) made.push(...Object.values(clipped.grads));
-    if (!Number.isFinite(clipped.norm)) throw new NonFiniteLossError(where.epoch, where.step, where.globalStep, clipped.norm);
-    optimizer.step(clipped.grads, lr);
-    return { loss, correct, gradNorm: clipped.norm };
-  } finally {
-    for (const t of made) if (!t.isDisposed) t.dispose();
-  }
+/** Everything the epoch loop and the end of the run share. */
+interface Run {
+  o: TrainOptions;
+  optimizer: Optimizer;
+  rng: Rng;
+  mode: TrainingMode;
+  progress: Progress;
+  config: Record<string, unknown>;
+  stepsPerEpoch: number;
+  ckptDir?: string;
+  metricsPath?: string;
+  bestMetric: { name: string; mode: 'max' | 'min' };
+  start: RunStart;
+  history: TrainHistory;
+  sums: EpochSums;
+  numClasses: number;
+  globalStep: number;
+  /** Epochs trained and checkpointed so far (the run is complete at `o.epochs`). */
+  trainedEpochs: number;
+  /** Set by the SIGINT handler: checkpoint after this step and stop. */
+  stopRequested: boolean;
+  /** The model's class count was checked against the options and data (once, before the first step). */
+  classesChecked: boolean;
 }
 
 /**
@@ -179,257 +86,278 @@ async function trainStep(
  * `latest.json` pointer written last) every epoch and every `checkpointEverySteps`; best-model
  * weights; `metrics.jsonl`; progress; a final evaluation and `report.html`.
  *
- * With `resume: true` it continues from `outDir/checkpoints/latest.json` exactly: weights, BN
- * buffers, optimiser state, RNG state, epoch and step (the epoch's already-trained batches are
- * skipped and disposed).
+ * Every option is checked before anything is created (a bad one is a clear error naming it, and
+ * leaves no directory behind). With `resume: true` it continues from
+ * `outDir/checkpoints/latest.json` exactly: weights, BN buffers, optimiser state, RNG state, epoch
+ * and step (the epoch's already-trained batches are skipped and disposed). A checkpoint written with
+ * other settings (learning rate, schedule, mode, ε, optimiser, epochs, steps per epoch, seed, …) is
+ * refused, naming each change, unless `forceResume`; a finished run is left as it is
+ * (`alreadyFinished` in the result). `metrics.jsonl` holds one `start` record, one `resume` record
+ * per resumed process and each step at most once (see the README).
  *
  * Stops with {@link NonFiniteLossError} when the loss is NaN/Inf (before applying that update). On
  * SIGINT (with `handleSigint`) it finishes the current step, writes a checkpoint and returns with
  * `interrupted: true`; a second SIGINT exits at once with code 130.
  *
- * Leaves `tf.memory().numTensors` unchanged (apart from the model's own updated variables).
+ * Leaves `tf.memory().numTensors` unchanged (apart from the model's own updated variables), also
+ * when it throws.
  */
 export async function train(options: TrainOptions): Promise<TrainHistory> {
-  validate(options);
+  validateTrainOptions(options);
   ensureGradients();
   const o = options;
-  const model = o.model;
-  const mode: TrainingMode = o.mode ?? { type: 'standard' };
-  const seed = o.seed ?? 0;
-  const rng = createRng(seed).fork(0x7a1);
-  const logEvery = Math.max(1, o.logEverySteps ?? 10);
-  const progress = new Progress(o.progress ?? 'auto');
-  const ckptDir = o.outDir ? join(o.outDir, 'checkpoints') : undefined;
-  const metricsPath = o.outDir ? join(o.outDir, 'metrics.jsonl') : undefined;
-  if (o.outDir) await mkdir(o.outDir, { recursive: true });
-
   const stepsPerEpoch = o.stepsPerEpoch ?? trainLoaderLength(o);
   if (!(stepsPerEpoch > 0)) {
     throw new Error('train: cannot tell the number of steps per epoch: give options.stepsPerEpoch or a loader with a length');
   }
-  const config = recordedConfig(o, stepsPerEpoch);
-  const optimizer = createOptimizer(o.optimizer, model.namedParameters());
-  const history: TrainHistory = { epochs: [], steps: [] };
-  let startEpoch = 0;
-  let startStep = 0;
-  let globalStep = 0;
-  let sums: EpochSums = { loss: 0, correct: 0, seen: 0, trainSeconds: 0 };
-  const bestMetric = { name: o.bestMetric?.name ?? 'accuracy', mode: o.bestMetric?.mode ?? defaultBestMode(o.bestMetric?.name ?? 'accuracy') };
-  let numClasses = o.numClasses ?? 0;
-
-  const jsonl = async (record: Record<string, unknown>): Promise<void> => {
-    if (metricsPath) await appendFile(metricsPath, JSON.stringify(record) + '\n');
-  };
-
+  const optimizer = createOptimizer(o.optimizer, o.model.namedParameters());
   try {
-    if (o.resume && metricsPath) await endWithNewline(metricsPath);
-    if (o.resume && ckptDir) {
-      const ck = await loadLatestCheckpoint(ckptDir);
-      if (ck) {
-        const savedSeed = (ck.state.config as { seed?: unknown }).seed;
-        if (typeof savedSeed === 'number' && savedSeed !== seed) {
-          throw new Error(`train: resume: ${ck.path} was written by a run with seed ${savedSeed}, options.seed is ${seed} (use the same seed to continue exactly)`);
-        }
-        restoreCheckpoint(ck, model, optimizer);
-        rng.setState(ck.state.rng);
-        startEpoch = ck.state.epoch;
-        startStep = ck.state.step;
-        globalStep = ck.state.globalStep;
-        const extra = (ck.state.extra ?? {}) as { history?: TrainHistory; sums?: EpochSums; numClasses?: number };
-        if (extra.history) {
-          history.epochs = extra.history.epochs ?? [];
-          history.steps = extra.history.steps ?? [];
-          history.best = extra.history.best;
-        }
-        if (extra.sums) sums = extra.sums;
-        if (!numClasses && extra.numClasses) numClasses = extra.numClasses;
-        const saved = ck.state.config as { stepsPerEpoch?: number };
-        if (saved.stepsPerEpoch && saved.stepsPerEpoch !== stepsPerEpoch) {
-          progress.log(`warning: steps per epoch changed from ${saved.stepsPerEpoch} to ${stepsPerEpoch} since the checkpoint`);
-        }
-        history.resumedFrom = { epoch: startEpoch, step: startStep };
-        progress.log(`resumed from ${ck.path}: epoch ${startEpoch + 1}, step ${startStep}, global step ${globalStep}`);
-        await jsonl({ kind: 'resume', epoch: startEpoch, step: startStep, globalStep, checkpoint: ck.path, time: new Date().toISOString() });
-      }
-    }
-    if (!history.resumedFrom) await jsonl({ kind: 'start', config, backend: backendInfo(), time: new Date().toISOString() });
-
-    // SIGINT: finish the step, checkpoint, return. A second one exits now.
-    let stopRequested = false;
-    const onSigint = (): void => {
-      if (stopRequested) process.exit(130);
-      stopRequested = true;
-      progress.log('\nSIGINT: writing a checkpoint after this step, then stopping (press Ctrl-C again to exit now)');
-    };
-    const handleSigint = o.handleSigint ?? Boolean(o.outDir);
-    if (handleSigint) process.on('SIGINT', onSigint);
-
-    const checkpoint = async (epoch: number, step: number): Promise<string | undefined> => {
-      if (!ckptDir) return undefined;
-      const path = await saveCheckpoint(ckptDir, {
-        model,
-        optimizer,
-        epoch,
-        step,
-        globalStep,
-        rng: rng.getState(),
-        config,
-        best: history.best,
-        extra: { history: { epochs: history.epochs, steps: history.steps, best: history.best }, sums, numClasses },
-        keep: o.keepCheckpoints ?? 2,
-      });
-      history.files = { ...(history.files ?? { outDir: o.outDir! }), checkpoint: path };
-      return path;
-    };
-
-    try {
-      let stopped = false;
-      for (let epoch = startEpoch; epoch < o.epochs && !stopped; epoch++) {
-        const epochStart = Date.now();
-        const skip = epoch === startEpoch ? startStep : 0;
-        if (epoch !== startEpoch || startStep === 0) sums = { loss: 0, correct: 0, seen: 0, trainSeconds: 0 };
-        if (skip > stepsPerEpoch) {
-          throw new Error(
-            `train: resume: the checkpoint is at step ${skip} of epoch ${epoch + 1}, but an epoch now has ${stepsPerEpoch} steps ` +
-              '(batch size or data changed since the checkpoint?)',
-          );
-        }
-        const { source, first } = epochBatchesFrom(o.trainLoader, epoch, skip);
-        const total = source.length ?? stepsPerEpoch;
-        progress.startEpoch(epoch, o.epochs, total, skip);
-        // A loader that honours startBatch begins at batch `skip`; any other is skipped by iterating.
-        let step = first;
-        let lr = learningRateAt(o.schedule, epoch, o.epochs);
-        // Throughput counts wall time per step including waiting for the loader (not evaluation).
-        let tick = Date.now();
-        for await (const batch of source) {
-          if (step < skip) {
-            disposeBatch(batch);
-            step++;
-            tick = Date.now();
-            continue;
-          }
-          lr = learningRateForStep(o.schedule, epoch, step, stepsPerEpoch, o.epochs);
-          let out: StepOutcome;
-          try {
-            if (!numClasses) numClasses = inferClasses(model, batch);
-            out = await trainStep(model, optimizer, batch, numClasses, mode, rng, lr, o, { epoch, step, globalStep });
-          } finally {
-            disposeBatch(batch);
-          }
-          const n = batch.images.shape[0];
-          sums.loss += out.loss * n;
-          sums.correct += out.correct;
-          sums.seen += n;
-          const now = Date.now();
-          sums.trainSeconds += (now - tick) / 1000;
-          tick = now;
-          const record: StepRecord = { epoch, step, globalStep, lr, loss: out.loss, accuracy: out.correct / n, gradNorm: out.gradNorm, batchSize: n };
-          step++;
-          globalStep++;
-          if ((globalStep - 1) % logEvery === 0) {
-            history.steps.push(record);
-            await jsonl({ kind: 'step', ...record });
-          }
-          o.onStep?.(record);
-          progress.update(step, {
-            loss: sums.loss / sums.seen,
-            accuracy: sums.correct / sums.seen,
-            lr,
-            imagesPerSecond: sums.seen / Math.max(1e-9, sums.trainSeconds),
-          });
-          const budgetDone = o.maxSteps !== undefined && globalStep >= o.maxSteps;
-          if (stopRequested || budgetDone) {
-            progress.endEpoch();
-            // Drain nothing more: the loader is abandoned (its pending batches are never created).
-            if (step < total) {
-              await checkpoint(epoch, step);
-              if (stopRequested) history.interrupted = true;
-              stopped = true;
-              break;
-            }
-          } else if (o.checkpointEverySteps && globalStep % o.checkpointEverySteps === 0 && step < total) {
-            await checkpoint(epoch, step);
-          }
-        }
-        progress.endEpoch();
-        if (stopped) break;
-        if (step === 0) throw new Error(`train: the training loader of epoch ${epoch} no batches`);
-        if (step < skip) throw new Error(`train: the training loader of epoch ${epoch} ${step} batches, fewer than the ${skip} already trained in the checkpoint`);
-
-        const rec: EpochRecord = {
-          epoch,
-          trainLoss: sums.loss / Math.max(1, sums.seen),
-          trainAccuracy: sums.correct / Math.max(1, sums.seen),
-          lr,
-          imagesPerSecond: sums.seen / Math.max(1e-9, sums.trainSeconds),
-          seconds: 0,
-        };
-        const evalEvery = o.evalEvery ?? 1;
-        if (o.evalLoader && ((epoch + 1) % evalEvery === 0 || epoch + 1 === o.epochs)) {
-          rec.eval = stripForHistory(await evaluate(model, evalBatches(o.evalLoader), { ...o.evaluate, keepExamples: 0, keepPredictions: false }));
-          const value = metricValue(rec.eval, bestMetric.name);
-          const better = !history.best || (bestMetric.mode === 'max' ? value > history.best.value : value < history.best.value);
-          if (better) {
-            history.best = { epoch, metric: bestMetric.name, value };
-            if (o.outDir) {
-              await writeFileAtomic(join(o.outDir, 'best.safetensors'), encodeModelWeights(model));
-              await writeFileAtomic(join(o.outDir, 'best.json'), JSON.stringify({ ...history.best, time: new Date().toISOString() }));
-              history.files = { ...(history.files ?? { outDir: o.outDir }), best: join(o.outDir, 'best.safetensors') };
-            }
-          }
-        }
-        rec.seconds = (Date.now() - epochStart) / 1000;
-        history.epochs.push(rec);
-        progress.log(formatEpoch(rec, o.epochs));
-        await jsonl({ kind: 'epoch', ...rec, time: new Date().toISOString() });
-        o.onEpoch?.(rec);
-        sums = { loss: 0, correct: 0, seen: 0, trainSeconds: 0 };
-        await checkpoint(epoch + 1, 0);
-        if (stopRequested) {
-          history.interrupted = true;
-          break;
-        }
-        if (o.maxSteps !== undefined && globalStep >= o.maxSteps) break;
-      }
-    } catch (e) {
-      // The run's record says why it ended (the message names epoch and step).
-      if (e instanceof NonFiniteLossError) {
-        await jsonl({ kind: 'error', error: e.name, message: e.message, epoch: e.epoch, step: e.step, globalStep: e.globalStep, time: new Date().toISOString() });
-      }
-      throw e;
-    } finally {
-      // A bar left running on an error would leave the terminal's cursor hidden.
-      progress.endEpoch();
-      if (handleSigint) process.removeListener('SIGINT', onSigint);
-    }
-
-    // Final evaluation unless interrupted (a maxSteps budget counts as the end of the run).
-    if (!history.interrupted && o.evalLoader) {
-      const final = o.finalEvaluate ?? o.evaluate ?? {};
-      progress.log('final evaluation…');
-      history.final = await evaluate(model, evalBatches(o.evalLoader), { keepExamples: 16, ...final });
-      await jsonl({ kind: 'final', ...stripForHistory(history.final), time: new Date().toISOString() });
-    }
-    if (o.outDir) {
-      history.files = { ...(history.files ?? { outDir: o.outDir }), metrics: metricsPath };
-      if (o.report ?? true) {
-        const reportPath = join(o.outDir, 'report.html');
-        await writeReport(reportPath, {
-          title: o.title ?? 'Training run',
-          config,
-          backend: backendInfo(),
-          history,
-          notes: history.interrupted ? ['Run interrupted (SIGINT); resume with resume: true.'] : undefined,
-          classNames: o.classNames ?? (Array.isArray(o.config?.classNames) ? (o.config.classNames as string[]) : undefined),
-        });
-        history.files.report = reportPath;
-      }
-    }
-    return history;
+    const run = await openRun(o, optimizer, stepsPerEpoch);
+    if (run.start.alreadyFinished) return { ...run.history, alreadyFinished: true, files: await existingFiles(run) };
+    await trainWithSigint(run);
+    return await finishRun(run);
   } finally {
     optimizer.dispose();
   }
+}
+
+/** Creates `outDir` and decides where the run begins (see {@link beginRun}). */
+async function openRun(o: TrainOptions, optimizer: Optimizer, stepsPerEpoch: number): Promise<Run> {
+  const ckptDir = o.outDir ? join(o.outDir, 'checkpoints') : undefined;
+  const metricsPath = o.outDir ? join(o.outDir, 'metrics.jsonl') : undefined;
+  const progress = new Progress(o.progress ?? 'auto');
+  const rng = createRng(o.seed ?? 0).fork(0x7a1);
+  const config = recordedConfig(o, stepsPerEpoch);
+  if (o.outDir) await mkdir(o.outDir, { recursive: true });
+  const start = await beginRun({ o, optimizer, rng, config, ckptDir, metricsPath, progress });
+  const name = o.bestMetric?.name ?? 'accuracy';
+  return {
+    o,
+    optimizer,
+    rng,
+    mode: o.mode ?? { type: 'standard' },
+    progress,
+    config,
+    stepsPerEpoch,
+    ckptDir,
+    metricsPath,
+    bestMetric: { name, mode: o.bestMetric?.mode ?? defaultBestMode(name) },
+    start,
+    history: start.history,
+    sums: start.sums,
+    numClasses: start.numClasses,
+    globalStep: start.globalStep,
+    trainedEpochs: start.epoch,
+    stopRequested: false,
+    classesChecked: false,
+  };
+}
+
+/** The files a finished run left in `outDir`. */
+async function existingFiles(run: Run): Promise<TrainHistory['files']> {
+  const outDir = run.o.outDir!;
+  const report = join(outDir, 'report.html');
+  const best = join(outDir, 'best.safetensors');
+  return {
+    outDir,
+    metrics: run.metricsPath,
+    ...(existsSync(report) ? { report } : {}),
+    ...(existsSync(best) ? { best } : {}),
+  };
+}
+
+const jsonl = async (run: Run, record: Record<string, unknown>): Promise<void> => {
+  if (run.metricsPath) await appendRecord(run.metricsPath, record);
+};
+
+/** Writes a checkpoint at (epoch, step) when the run has an `outDir`. */
+async function checkpoint(run: Run, epoch: number, step: number): Promise<void> {
+  if (!run.ckptDir) return;
+  const { history } = run;
+  const path = await saveCheckpoint(run.ckptDir, {
+    model: run.o.model,
+    optimizer: run.optimizer,
+    epoch,
+    step,
+    globalStep: run.globalStep,
+    rng: run.rng.getState(),
+    config: run.config,
+    best: history.best,
+    extra: { history: { epochs: history.epochs, steps: history.steps, best: history.best }, sums: run.sums, numClasses: run.numClasses },
+    keep: run.o.keepCheckpoints ?? 2,
+  });
+  history.files = { ...(history.files ?? { outDir: run.o.outDir! }), checkpoint: path };
+}
+
+/** The epochs, with the SIGINT handler installed (finish the step, checkpoint, stop; twice: exit 130). */
+async function trainWithSigint(run: Run): Promise<void> {
+  const onSigint = (): void => {
+    if (run.stopRequested) process.exit(130);
+    run.stopRequested = true;
+    run.progress.log('\nSIGINT: writing a checkpoint after this step, then stopping (press Ctrl-C again to exit now)');
+  };
+  const handleSigint = run.o.handleSigint ?? Boolean(run.o.outDir);
+  if (handleSigint) process.on('SIGINT', onSigint);
+  try {
+    for (let epoch = run.start.epoch; epoch < run.o.epochs; epoch++) {
+      const stopped = await trainEpoch(run, epoch);
+      if (stopped || run.stopRequested) break;
+      if (run.o.maxSteps !== undefined && run.globalStep >= run.o.maxSteps) break;
+    }
+    if (run.stopRequested) run.history.interrupted = true;
+  } catch (e) {
+    // The run's record says why it ended (the message names epoch and step).
+    if (e instanceof NonFiniteLossError) {
+      await jsonl(run, { kind: 'error', error: e.name, message: e.message, epoch: e.epoch, step: e.step, globalStep: e.globalStep, time: new Date().toISOString() });
+    }
+    throw e;
+  } finally {
+    // A bar left running on an error would leave the terminal's cursor hidden.
+    run.progress.endEpoch();
+    if (handleSigint) process.removeListener('SIGINT', onSigint);
+  }
+}
+
+/** Trains one epoch (from the resume point in the first); returns true when the run stopped mid-epoch (SIGINT, maxSteps). */
+async function trainEpoch(run: Run, epoch: number): Promise<boolean> {
+  const { o, progress, stepsPerEpoch } = run;
+  const epochStart = Date.now();
+  const skip = epoch === run.start.epoch ? run.start.step : 0;
+  if (epoch !== run.start.epoch || run.start.step === 0) run.sums = emptySums();
+  const { source, first } = epochBatchesFrom(o.trainLoader, epoch, skip);
+  const total = source.length ?? stepsPerEpoch;
+  progress.startEpoch(epoch, o.epochs, total, skip);
+  // A loader that honours startBatch begins at batch `skip`; any other is skipped by iterating.
+  let step = first;
+  let lr = learningRateAt(o.schedule, epoch, o.epochs);
+  // Throughput counts wall time per step including waiting for the loader (not evaluation).
+  let tick = Date.now();
+  for await (const batch of source) {
+    if (step < skip) {
+      disposeBatch(batch);
+      step++;
+      tick = Date.now();
+      continue;
+    }
+    lr = learningRateForStep(o.schedule, epoch, step, stepsPerEpoch, o.epochs);
+    const n = batch.images.shape[0];
+    let out: StepOutcome;
+    try {
+      // Once per process, before the first gradient step: the model's classes against the options and data.
+      if (!run.classesChecked) run.numClasses = modelClasses(o.model, batch, run.numClasses);
+      run.classesChecked = true;
+      out = await trainStep(o.model, run.optimizer, batch, run.numClasses, run.mode, run.rng, lr, o, { epoch, step, globalStep: run.globalStep });
+    } finally {
+      disposeBatch(batch);
+    }
+    const now = Date.now();
+    addToSums(run.sums, out, n, (now - tick) / 1000);
+    tick = now;
+    const record: StepRecord = { epoch, step, globalStep: run.globalStep, lr, loss: out.loss, accuracy: out.correct / n, gradNorm: out.gradNorm, batchSize: n };
+    step++;
+    run.globalStep++;
+    if ((run.globalStep - 1) % (o.logEverySteps ?? 10) === 0) {
+      run.history.steps.push(record);
+      await jsonl(run, { kind: 'step', ...record });
+    }
+    o.onStep?.(record);
+    progress.update(step, { loss: run.sums.loss / run.sums.seen, accuracy: run.sums.correct / run.sums.seen, lr, imagesPerSecond: imagesPerSecond(run.sums) });
+    const budgetDone = o.maxSteps !== undefined && run.globalStep >= o.maxSteps;
+    if ((run.stopRequested || budgetDone) && step < total) {
+      // The loader is abandoned here (its pending batches are never created).
+      progress.endEpoch();
+      await checkpoint(run, epoch, step);
+      return true;
+    }
+    if (!run.stopRequested && !budgetDone && o.checkpointEverySteps && run.globalStep % o.checkpointEverySteps === 0 && step < total) {
+      await checkpoint(run, epoch, step);
+    }
+  }
+  progress.endEpoch();
+  if (step === 0) throw new Error(`train: the training loader of epoch ${epoch} yielded no batches`);
+  if (step < skip) throw new Error(`train: the training loader of epoch ${epoch} yielded ${step} batches, fewer than the ${skip} already trained in the checkpoint`);
+  await endEpoch(run, epoch, lr, epochStart);
+  return false;
+}
+
+function addToSums(sums: EpochSums, out: StepOutcome, n: number, seconds: number): void {
+  sums.loss += out.loss * n;
+  sums.correct += out.correct;
+  sums.seen += n;
+  sums.trainSeconds += seconds;
+}
+
+const imagesPerSecond = (sums: EpochSums): number => sums.seen / Math.max(1e-9, sums.trainSeconds);
+
+/** The end of an epoch: its record, the per-epoch evaluation and best model, the checkpoint. */
+async function endEpoch(run: Run, epoch: number, lr: number, epochStart: number): Promise<void> {
+  const { o, history, sums } = run;
+  const rec: EpochRecord = {
+    epoch,
+    trainLoss: sums.loss / Math.max(1, sums.seen),
+    trainAccuracy: sums.correct / Math.max(1, sums.seen),
+    lr,
+    imagesPerSecond: imagesPerSecond(sums),
+    seconds: 0,
+  };
+  const evalEvery = o.evalEvery ?? 1;
+  if (o.evalLoader && ((epoch + 1) % evalEvery === 0 || epoch + 1 === o.epochs)) {
+    rec.eval = stripForHistory(await evaluate(o.model, evalBatches(o.evalLoader), { ...o.evaluate, keepExamples: 0, keepPredictions: false }));
+    await trackBest(run, epoch, rec.eval);
+  }
+  rec.seconds = (Date.now() - epochStart) / 1000;
+  history.epochs.push(rec);
+  run.progress.log(formatEpoch(rec, o.epochs));
+  await jsonl(run, { kind: 'epoch', ...rec, time: new Date().toISOString() });
+  o.onEpoch?.(rec);
+  run.sums = emptySums();
+  await checkpoint(run, epoch + 1, 0);
+  run.trainedEpochs = epoch + 1;
+}
+
+/** Updates the best epoch by `bestMetric`, writing `best.safetensors` / `best.json` when it improves. */
+async function trackBest(run: Run, epoch: number, result: EvalResult): Promise<void> {
+  const { history, bestMetric, o } = run;
+  const value = metricValue(result, bestMetric.name);
+  const better = !history.best || (bestMetric.mode === 'max' ? value > history.best.value : value < history.best.value);
+  if (!better) return;
+  history.best = { epoch, metric: bestMetric.name, value };
+  if (o.outDir) {
+    await writeFileAtomic(join(o.outDir, 'best.safetensors'), encodeModelWeights(o.model));
+    await writeFileAtomic(join(o.outDir, 'best.json'), JSON.stringify({ ...history.best, time: new Date().toISOString() }));
+    history.files = { ...(history.files ?? { outDir: o.outDir }), best: join(o.outDir, 'best.safetensors') };
+  }
+}
+
+/**
+ * The end of the run: the final evaluation (unless interrupted; a maxSteps budget counts as the
+ * end), the report, and — when every epoch was trained — `finished` in `latest.json`, last, so that
+ * a resume after a kill during the final evaluation runs it again.
+ */
+async function finishRun(run: Run): Promise<TrainHistory> {
+  const { o, history } = run;
+  if (!history.interrupted && o.evalLoader) {
+    const final = o.finalEvaluate ?? o.evaluate ?? {};
+    run.progress.log('final evaluation…');
+    history.final = await evaluate(o.model, evalBatches(o.evalLoader), { keepExamples: 16, ...final });
+    await jsonl(run, { kind: 'final', ...stripForHistory(history.final), time: new Date().toISOString() });
+  }
+  if (!o.outDir) return history;
+  history.files = { ...(history.files ?? { outDir: o.outDir }), metrics: run.metricsPath };
+  if (o.report ?? true) {
+    const reportPath = join(o.outDir, 'report.html');
+    await writeReport(reportPath, {
+      title: o.title ?? 'Training run',
+      config: run.config,
+      backend: backendInfo(),
+      history,
+      notes: history.interrupted ? ['Run interrupted (SIGINT); resume with resume: true.'] : undefined,
+      classNames: o.classNames ?? (Array.isArray(o.config?.classNames) ? (o.config.classNames as string[]) : undefined),
+    });
+    history.files.report = reportPath;
+  }
+  if (run.ckptDir && !history.interrupted && run.trainedEpochs >= o.epochs) await markRunFinished(run.ckptDir);
+  return history;
 }
 
 /** The batches of `epoch` from either form of {@link EpochLoader}. */
@@ -461,30 +389,6 @@ export function evalBatches(l: EvalLoader): BatchSource {
 
 function trainLoaderLength(o: TrainOptions): number {
   return epochBatches(o.trainLoader, 0).length ?? 0;
-}
-
-/** A kill mid-append can leave a partial last line in the JSONL: terminate it so later records parse. */
-async function endWithNewline(path: string): Promise<void> {
-  let fh;
-  try {
-    fh = await open(path, 'r');
-  } catch {
-    return;
-  }
-  try {
-    const { size } = await fh.stat();
-    if (size === 0) return;
-    const last = Buffer.alloc(1);
-    await fh.read(last, 0, 1, size - 1);
-    if (last[0] !== 0x0a) await appendFile(path, '\n');
-  } finally {
-    await fh.close();
-  }
-}
-
-function inferClasses(model: TrainableModel, batch: LabeledBatch): number {
-  if (batch.targets) return batch.targets.shape[1];
-  return tf.tidy(() => model.apply(tf.slice(batch.images, [0, 0, 0, 0], [1, -1, -1, -1]), { training: false }).shape[1]);
 }
 
 function disposeBatch(b: LabeledBatch): void {

@@ -361,6 +361,11 @@ export interface TrainHistory {
   interrupted?: boolean;
   /** Epoch the run resumed from (when it resumed). */
   resumedFrom?: { epoch: number; step: number };
+  /**
+   * True when `resume` found a run that had already finished (all epochs, final evaluation,
+   * report): nothing was done, the history is the checkpoint's (without `final`).
+   */
+  alreadyFinished?: boolean;
 }
 
 export interface TrainOptions {
@@ -398,8 +403,18 @@ export interface TrainOptions {
   checkpointEverySteps?: number;
   /** Checkpoints to keep (older ones deleted), default 2. */
   keepCheckpoints?: number;
-  /** Resume from `outDir`'s latest checkpoint if there is one. Default false. */
+  /**
+   * Resume from `outDir`'s latest checkpoint if there is one (else start from the beginning).
+   * The checkpoint's recorded settings (everything but the free-form `config`) must equal this
+   * run's, or `train` refuses, naming each change; a finished run is left untouched. Without
+   * `resume`, an `outDir` that already holds a checkpoint is refused. Default false.
+   */
   resume?: boolean;
+  /**
+   * Resume (as `resume`) even when settings changed since the checkpoint: the run continues with
+   * the new ones (a warning and the `resume` record of `metrics.jsonl` list the changes). Default false.
+   */
+  forceResume?: boolean;
   /** Evaluate every N epochs (default 1) with `evaluate` options. */
   evalEvery?: number;
   /** Per-epoch evaluation options (default: clean only). */

@@ -1,0 +1,32 @@
+import { checkHyperParameters } from './config-check.js';
+import { optionalInteger, optionalNumber } from './option-rules.js';
+import type { TrainOptions } from './types.js';
+
+/**
+ * Checks every option of `train` before anything is created (no directory, no tensor): the model
+ * and loader shapes, the hyper-parameters ({@link checkHyperParameters}) and the counts. Throws a
+ * TypeError / RangeError naming the option and the value it got.
+ */
+export function validateTrainOptions(o: TrainOptions): void {
+  if (!o || typeof o !== 'object') throw new TypeError('train: options object required');
+  if (!o.model || typeof o.model.apply !== 'function' || typeof o.model.namedParameters !== 'function') {
+    throw new TypeError('train: options.model must have apply() and namedParameters() (a @cnn/models Model)');
+  }
+  if (typeof o.trainLoader !== 'function' && typeof (o.trainLoader as { withEpoch?: unknown })?.withEpoch !== 'function') {
+    throw new TypeError('train: options.trainLoader must be a function (epoch) => batches or a Loader with withEpoch()');
+  }
+  checkHyperParameters(o);
+  optionalInteger('train: numClasses', o.numClasses, 2);
+  optionalInteger('train: stepsPerEpoch', o.stepsPerEpoch, 1);
+  optionalNumber('train: seed', o.seed, {});
+  optionalInteger('train: logEverySteps', o.logEverySteps, 1);
+  optionalInteger('train: checkpointEverySteps', o.checkpointEverySteps, 1);
+  optionalInteger('train: keepCheckpoints', o.keepCheckpoints, 1);
+  optionalInteger('train: evalEvery', o.evalEvery, 1);
+  optionalInteger('train: maxSteps', o.maxSteps, 1);
+  if ((o.resume || o.forceResume) && !o.outDir) throw new Error('train: resume needs outDir (where the checkpoints are)');
+  const best = o.bestMetric?.name ?? 'accuracy';
+  if (o.evalLoader && best.startsWith('robust.') && !o.evaluate?.attacks?.length) {
+    throw new Error(`train: bestMetric "${best}" needs attacks in the per-epoch evaluation (options.evaluate.attacks)`);
+  }
+}
