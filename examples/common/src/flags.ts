@@ -62,7 +62,10 @@ export interface CommonArgs {
   backend: BackendFlag;
   seed: number;
   out?: string;
+  /** `--resume` or `--force-resume`. */
   resume: boolean;
+  /** `--force-resume`: continue even with settings that differ from the checkpoint's. */
+  forceResume: boolean;
   progress: ProgressFlag;
   checkpointEvery?: number;
 }
@@ -101,6 +104,7 @@ export const COMMON_OPTIONS = {
   seed: { type: 'string' },
   out: { type: 'string' },
   resume: { type: 'boolean' },
+  'force-resume': { type: 'boolean' },
   progress: { type: 'string' },
   'checkpoint-every': { type: 'string' },
 } as const;
@@ -111,19 +115,59 @@ export type OptionSpec = { type: 'string' | 'boolean'; short?: string };
 /** The parsed flag values: strings for string options, `true` for booleans given. */
 export type FlagValues = Record<string, string | boolean | undefined>;
 
+/** A negative number as typed (`-1`, `-.5`, `-8/255`, `-1e-3`), which parseArgs would take for a flag. */
+const NEGATIVE_NUMBER = /^-\.?\d/;
+
+/**
+ * `--flag -1` → `--flag=-1` for options that take a value, so that a negative number reaches the
+ * flag's range check (and is rejected there, naming the rule) instead of being read as a flag.
+ */
+function joinNegativeValues(argv: string[], options: Record<string, OptionSpec>): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const name = arg.startsWith('--') && !arg.includes('=') ? arg.slice(2) : undefined;
+    if (name && options[name]?.type === 'string' && i + 1 < argv.length && NEGATIVE_NUMBER.test(argv[i + 1])) {
+      out.push(`${arg}=${argv[++i]}`);
+    } else {
+      out.push(arg);
+    }
+  }
+  return out;
+}
+
+/** Throws a {@link CliError} naming the first flag given more than once (it would silently take the last value). */
+function rejectRepeats(tokens: ReadonlyArray<{ kind: string; name?: string; rawName?: string; value?: string }>): void {
+  const seen = new Map<string, string[]>();
+  for (const t of tokens) {
+    if (t.kind !== 'option' || !t.name) continue;
+    const values = seen.get(t.name) ?? [];
+    values.push(t.value ?? t.rawName ?? t.name);
+    seen.set(t.name, values);
+    if (values.length === 2) {
+      const shown = values.every((v) => v.startsWith('-')) ? '' : ` (${values.join(' and ')})`;
+      throw new CliError(`--${t.name} is given more than once${shown}: give it once`);
+    }
+  }
+}
+
 /**
  * Splits `argv` (without `node` and the script) into flag values with `node:util` parseArgs,
- * strictly: unknown flags, stray arguments and missing values are {@link CliError}s.
+ * strictly: unknown flags, stray arguments, missing values and flags given twice are
+ * {@link CliError}s. Negative numbers are values (`--lr -1` is `--lr=-1`).
  */
 export function parseFlags(argv: string[], options: Record<string, OptionSpec>): FlagValues {
   // `pnpm start -- --flag` passes the `--` through: drop a leading one.
   if (argv[0] === '--') argv = argv.slice(1);
+  let parsed;
   try {
-    return parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values as FlagValues;
+    parsed = parseArgs({ args: joinNegativeValues(argv, options), options, strict: true, allowPositionals: false, tokens: true });
   } catch (error) {
     // node:util's messages are clear ("Unknown option '--foo'", "Option '--lr <value>' argument missing").
     throw new CliError((error as Error).message);
   }
+  rejectRepeats(parsed.tokens);
+  return parsed.values as FlagValues;
 }
 
 /** `value` if it is one of `allowed`, else a {@link CliError} listing them. */
@@ -195,7 +239,8 @@ export function commonArgs(values: FlagValues): CommonArgs {
     backend: oneOf(s('backend'), BACKENDS, '--backend') ?? 'auto',
     seed: s('seed') === undefined ? 0 : parseBoundedNumber(s('seed')!, '--seed', { min: 0, max: 2 ** 32 - 1, integer: true }),
     out: s('out'),
-    resume: b('resume'),
+    resume: b('resume') || b('force-resume'),
+    forceResume: b('force-resume'),
     progress: oneOf(s('progress'), PROGRESS, '--progress') ?? 'auto',
     checkpointEvery: positiveInt(s('checkpoint-every'), '--checkpoint-every'),
   };
@@ -211,6 +256,7 @@ export function checkCommonArgs(args: CommonArgs): void {
   if (args.attackBn !== undefined && !args.adv) throw new CliError('--attack-bn needs --adv pgd or --adv fgsm-rs');
   if (args.adv && args.eps === 0) throw new CliError('--eps must be > 0 for adversarial training');
   if (args.nesterov && args.optimizer !== 'sgd') throw new CliError('--nesterov applies to --optimizer sgd only');
+  if (args.nesterov && args.momentum === 0) throw new CliError('--nesterov needs momentum > 0 (got --momentum 0)');
   if (args.momentum !== undefined && args.optimizer !== 'sgd') throw new CliError('--momentum applies to --optimizer sgd only');
   if (args.data !== undefined && args.data.trim() === '') throw new CliError('--data: empty path');
   if (args.out !== undefined && args.out.trim() === '') throw new CliError('--out: empty path');

@@ -20,6 +20,9 @@ describe('cnn-imagenet usage (built CLI in a child process)', () => {
     [['--resume', '--data', '.'], /--resume needs --out DIR/],
     [[], /--data DIR is required/],
     [['--download'], /cannot be downloaded automatically/],
+    [['--data', '.', '--lr', '-0.1'], /--lr: -0\.1 is out of range/],
+    [['--data', '.', '--seed', '1', '--seed', '2'], /--seed is given more than once \(1 and 2\)/],
+    [['--data', '.', '--nesterov', '--momentum', '0'], /--nesterov needs momentum > 0/],
   ])('%j → clear error, exit 2, no stack trace', (args, message) => {
     const r = run(args);
     expect(r.status).toBe(2);
