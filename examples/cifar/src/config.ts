@@ -42,7 +42,8 @@ export const FGSM_RS_DEFAULTS = { epochs: 15, lr: 0.2, schedule: 'onecycle' as S
 
 /**
  * The offline default (no `--data`, no `--download`): ResNet-20 on the CIFAR-10 sample committed
- * with this example, sized to finish in about 5 minutes on 2 CPU cores with the wasm backend.
+ * with this example, sized to finish in about 1–2 minutes on 2 CPU cores with the wasm backend (see
+ * "Timing of the offline default" in the README).
  */
 export const OFFLINE_DEFAULTS = {
   model: 'resnet20',
@@ -127,6 +128,7 @@ export function resolveConfig(args: CliArgs, ctx: ConfigContext): RunConfig {
     seed: args.seed,
     outDir,
     resume: args.resume,
+    forceResume: args.forceResume,
     progress: args.progress,
     ...(args.checkpointEvery !== undefined ? { checkpointEvery: args.checkpointEvery } : {}),
   };

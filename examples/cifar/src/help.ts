@@ -22,7 +22,7 @@ clean accuracy, robust accuracy (PGD) and calibration, and write an HTML report.
 
 Usage:
   cnn-cifar                                 offline default: ${O.model} on the committed CIFAR-10 sample
-                                            (${O.epochs} epochs, about 5 minutes on 2 CPU cores)
+                                            (${O.epochs} epochs, about 1–2 minutes on 2 CPU cores)
   cnn-cifar --data DIR [options]            full run on the CIFAR binary files in DIR
   cnn-cifar --download --data DIR [options] fetch the official archive into DIR first
 

@@ -1,5 +1,5 @@
 import { CliError } from '@cnn/example-common';
-import { checkRunDir, modelOptionsOrUsageError, say, startBackend, trainAndReport } from '@cnn/example-common/run';
+import { modelOptionsOrUsageError, prepareRun, say, startBackend, trainAndReport } from '@cnn/example-common/run';
 import { cifarTrainTransform, loadCifar } from '@cnn/data';
 import { createModel, type ModelName } from '@cnn/models';
 import type { RunConfig } from './config.js';
@@ -10,15 +10,21 @@ const REPORT_EXAMPLES = 12;
 const EVAL_BATCH = 200;
 
 /**
- * Trains and evaluates as `config` says: starts the backend, reads the data, builds the model,
+ * Trains and evaluates as `config` says: checks the settings and the run directory (a finished run
+ * is left alone), starts the backend, reads the data, builds the model,
  * runs `train` of `@cnn/train` (checkpoints, metrics.jsonl, final evaluation with the attacks and
  * calibration, report.html in `config.outDir`), prints the outcome. Returns the exit code
  * (0, or 130 when stopped by Ctrl-C after checkpointing).
  */
 export async function runCifar(config: RunConfig, argv: string[] = []): Promise<number> {
   const started = performance.now();
+  // Everything checkable is checked before the data is read or a backend started.
   const modelOptions = modelOptionsOrUsageError(config, { numClasses: config.numClasses, stem: 'cifar', seed: config.seed });
-  checkRunDir(config);
+  const nothingToDo = await prepareRun(config);
+  if (nothingToDo) {
+    say(nothingToDo);
+    return 0;
+  }
   const backend = await startBackend(config);
 
   const variant = config.dataset;

@@ -84,6 +84,41 @@ describe('cnn-cifar end to end (built CLI in a child process)', () => {
     expect(r.stderr).toMatch(/already holds a run: pass --resume/);
   });
 
+  it('--resume of a finished run says so and loads nothing; changed flags are refused, naming each change, unless --force-resume', async () => {
+    const out = join(root, 'standard');
+    const flags = (lr: string, epochs: string) => [...TINY, '--train-limit', '640', '--batch-size', '32', '--epochs', epochs, '--lr', lr,
+      '--eval-attack', 'pgd-3', '--attack-limit', '16', '--out', out];
+    const metrics = join(out, 'metrics.jsonl');
+    const log = readFileSync(metrics, 'utf8');
+    const done = await runCli([...flags('0.05', '2'), '--resume']);
+    expect(done.code).toBe(0);
+    expect(done.stdout).toMatch(/already finished \(2 epochs trained, final evaluation done\): nothing to do; its report is .*report\.html/);
+    expect(done.stdout).not.toMatch(/backend:|resumed from/); // nothing was started, nothing trained
+    expect(readFileSync(metrics, 'utf8')).toBe(log);
+
+    const changed = await runCli([...flags('0.1', '3'), '--adv', 'pgd', '--steps', '2', '--resume']);
+    expect(changed.code).toBe(2);
+    expect(changed.stderr).toMatch(/^cnn-cifar: error: --resume: the run in .* was started with other settings \(checkpoint → now\): /m);
+    for (const change of ['epochs 2 → 3', 'schedule.lr 0.05 → 0.1', 'mode.type "standard" → "pgd"', 'mode.steps (not set) → 2']) {
+      expect(changed.stderr).toContain(change);
+    }
+    expect(changed.stderr).toContain('--force-resume');
+    expect(changed.stdout).toBe('');
+    expect(readFileSync(metrics, 'utf8')).toBe(log);
+
+    // One more epoch, asked for explicitly.
+    const forced = await runCli([...flags('0.05', '3'), '--force-resume']);
+    expect(forced.stderr).not.toMatch(/cnn-cifar: (internal )?error|^\s+at /m);
+    expect(forced.code).toBe(0);
+    expect(forced.stdout).toContain('--force-resume: continuing with changed settings: epochs 2 → 3');
+    expect(forced.stdout).toMatch(/resumed from epoch 3, step 0/);
+    expect(epochRecords(out).map((e) => e.epoch)).toEqual([0, 1, 2]);
+    const records = readJsonl(metrics);
+    expect(records.filter((r) => r.kind === 'start')).toHaveLength(1);
+    expect(records.filter((r) => r.kind === 'resume')).toMatchObject([{ epoch: 2, step: 0, changed: [{ setting: 'epochs', old: 2, now: 3 }] }]);
+    expect(checkCheckpointFiles(out)).toMatchObject({ epoch: 3, step: 0, finished: true });
+  });
+
   it('a --data directory without CIFAR files names the --download flag, not the library option', async () => {
     const empty = join(root, 'empty-data');
     mkdirSync(empty);

@@ -24,6 +24,8 @@ export interface CommonRunConfig {
   seed: number;
   outDir: string;
   resume: boolean;
+  /** Resume even with settings that differ from the checkpoint's (`--force-resume`). */
+  forceResume: boolean;
   progress: ProgressFlag;
   checkpointEvery?: number;
 }
@@ -98,12 +100,14 @@ export function timestamp(d: Date): string {
 
 /** A run needs a directory to resume: `--resume` without `--out` is an error. */
 export function checkResumeHasOut(args: CommonArgs): void {
-  if (args.resume && args.out === undefined) throw new CliError('--resume needs --out DIR: the directory of the run to continue');
+  if (args.resume && args.out === undefined) {
+    throw new CliError(`${args.forceResume ? '--force-resume' : '--resume'} needs --out DIR: the directory of the run to continue`);
+  }
 }
 
 /** `--resume` continues a run directory that must exist (checked before any backend starts). */
 export function checkResumeDirExists(config: CommonRunConfig): void {
   if (config.resume && !existsSync(config.outDir)) {
-    throw new CliError(`--resume: run directory "${config.outDir}" does not exist`);
+    throw new CliError(`${config.forceResume ? '--force-resume' : '--resume'}: run directory "${config.outDir}" does not exist`);
   }
 }

@@ -60,7 +60,9 @@ Run:
   --seed N              seed of initialisation, shuffling, augmentation, attacks (default 0)
   --out DIR             run directory: checkpoints/, metrics.jsonl, report.html
                                                                            (default ${h.outDefault})
-  --resume              continue the run in --out DIR from its last checkpoint
+  --resume              continue the run in --out DIR from its last checkpoint (with the same flags:
+                        changed settings are refused, naming each)
+  --force-resume        --resume even with changed settings (they apply from the checkpoint on)
   --checkpoint-every N  also checkpoint every N steps                      (default: every epoch)
   --progress MODE       auto | bar | log | none                            (default auto: a bar on a terminal)
   -h, --help            show this help`;

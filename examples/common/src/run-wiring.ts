@@ -1,34 +1,12 @@
-import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { backendInfo, initBackend } from '@cnn/backend';
 import { loader, type Dataset, type LoaderOptions } from '@cnn/data';
 import type { Model, ModelOptions } from '@cnn/models';
-import { train } from '@cnn/train';
+import { train, type TrainHistory } from '@cnn/train';
 import { CliError } from './cli-error.js';
 import type { CommonRunConfig } from './config.js';
 import { modelOptionsFor } from './model-options.js';
+import { say } from './run-dir.js';
 import { finalSummary } from './summary.js';
-
-/** Prints one line on stdout. */
-export const say = (line: string) => process.stdout.write(`${line}\n`);
-
-function hasCheckpoints(outDir: string): boolean {
-  const dir = join(outDir, 'checkpoints');
-  return existsSync(dir) && readdirSync(dir).some((f) => f.endsWith('.json'));
-}
-
-/**
- * Refuses to overwrite a run without `--resume` ({@link CliError}); says so when `--resume` finds
- * no checkpoint yet (the run then starts from the beginning).
- */
-export function checkRunDir(config: CommonRunConfig): void {
-  if (!config.resume && hasCheckpoints(config.outDir)) {
-    throw new CliError(`--out ${config.outDir} already holds a run: pass --resume to continue it, or choose another --out`);
-  }
-  if (config.resume && !hasCheckpoints(config.outDir)) {
-    say(`--resume: no checkpoint in ${join(config.outDir, 'checkpoints')} yet; starting from the beginning`);
-  }
-}
 
 /** {@link modelOptionsFor} with a bad name or shape as a {@link CliError} naming `--model`. */
 export function modelOptionsOrUsageError(config: CommonRunConfig, base: ModelOptions): ModelOptions {
@@ -118,6 +96,7 @@ export async function trainAndReport<C extends CommonRunConfig>(o: TrainAndRepor
     seed: config.seed,
     outDir: config.outDir,
     resume: config.resume,
+    forceResume: config.forceResume,
     ...(config.checkpointEvery !== undefined ? { checkpointEverySteps: config.checkpointEvery } : {}),
     evaluate: {},
     finalEvaluate: {
@@ -132,9 +111,19 @@ export async function trainAndReport<C extends CommonRunConfig>(o: TrainAndRepor
     config: { command: [o.name, ...o.argv].join(' '), ...(config as unknown as Record<string, unknown>), backend: o.backend, classNames: [...o.classNames] },
   });
 
-  if (history.resumedFrom) say(`resumed from epoch ${history.resumedFrom.epoch + 1}, step ${history.resumedFrom.step}`);
+  const resumed = resumeLine(history, config.epochs);
+  if (resumed) say(resumed);
   if (history.interrupted) say('interrupted: checkpoint written; continue with the same flags plus --resume');
   for (const line of finalSummary(history, 1 / o.classNames.length)) say(line);
   say(`done in ${((performance.now() - o.started) / 1000).toFixed(0)} s`);
   return history.interrupted ? 130 : 0;
+}
+
+/** How the run began, when it continued an earlier one (a finished run is never "resumed from epoch N+1"). */
+function resumeLine(history: TrainHistory, epochs: number): string | undefined {
+  if (history.alreadyFinished) return 'the run had already finished: nothing was done';
+  const from = history.resumedFrom;
+  if (!from) return undefined;
+  if (from.epoch >= epochs) return `resumed after all ${epochs} epochs had been trained: ran the final evaluation`;
+  return `resumed from epoch ${from.epoch + 1}, step ${from.step}`;
 }

@@ -106,6 +106,7 @@ export function resolveConfig(args: CliArgs, ctx: ConfigContext): RunConfig {
     seed: args.seed,
     outDir: resolve(ctx.cwd, args.out ?? join('runs', `imagenet-${model}-${mode.type}-${timestamp(ctx.now)}`)),
     resume: args.resume,
+    forceResume: args.forceResume,
     progress: args.progress,
     ...(args.checkpointEvery !== undefined ? { checkpointEvery: args.checkpointEvery } : {}),
   };

@@ -1,5 +1,5 @@
 import { CliError } from '@cnn/example-common';
-import { checkRunDir, modelOptionsOrUsageError, say, startBackend, trainAndReport } from '@cnn/example-common/run';
+import { modelOptionsOrUsageError, prepareRun, say, startBackend, trainAndReport } from '@cnn/example-common/run';
 import { loadImageFolder, type ImageFolderDataset } from '@cnn/data';
 import { createModel, type ModelName } from '@cnn/models';
 import type { RunConfig } from './config.js';
@@ -16,7 +16,14 @@ const REPORT_EXAMPLES = 8;
  */
 export async function runImagenet(config: RunConfig, argv: string[] = []): Promise<number> {
   const started = performance.now();
-  checkRunDir(config);
+  // Everything checkable is checked before the folders are scanned or a backend started (the model
+  // name and shape with a stand-in class count: the folders decide the real one).
+  modelOptionsOrUsageError(config, { numClasses: 1000, stem: 'imagenet', seed: config.seed });
+  const nothingToDo = await prepareRun(config);
+  if (nothingToDo) {
+    say(nothingToDo);
+    return 0;
+  }
   const opened: ImageFolderDataset[] = [];
   try {
     const [trainFolder, valFolder] = await Promise.all([
