@@ -3,7 +3,7 @@ import { defineConfig } from 'tsup';
 export default defineConfig({
   // Three entries so that importing the RNG or the types never loads tfjs-core (calibration and
   // corruptions are tensor-free), and only Node code loads node:fs.
-  entry: { index: 'src/index.ts', gradients: 'src/gradients.ts', node: 'src/node/index.ts' },
+  entry: { index: 'src/index.ts', gradients: 'src/gradients.ts', node: 'src/node/index.ts', testing: 'src/testing/index.ts' },
   format: ['esm', 'cjs'],
   dts: true,
   sourcemap: true,

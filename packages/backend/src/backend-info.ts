@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { wasmState } from './wasm/wasm-state.js';
+import { wasmState } from '@cnn/backend-wasm';
 
 export interface BackendInfo {
   /** tfjs' name of the active backend: 'tensorflow', 'wasm', 'cpu', … ('none' before one is started). */

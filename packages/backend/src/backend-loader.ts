@@ -37,7 +37,7 @@ export async function loadBackend(name: BackendName, options: { wasmThreads?: nu
       await optionalImport('@tensorflow/tfjs-node');
       return 'tensorflow';
     case 'wasm': {
-      const { setupWasm } = await import('./wasm/setup-wasm.js');
+      const { setupWasm } = await import('@cnn/backend-wasm/setup');
       await setupWasm({ threads: options.wasmThreads });
       return 'wasm';
     }

@@ -6,8 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { batchNormTrain } from './batch-norm-train.js';
 import { initBackend } from './init-backend.js';
 import { createRng } from '@cnn/core';
-import { simdKernels } from './wasm/simd/state.js';
-import { maxRelErr } from './test-support/max-rel-err.js';
+import { simdKernels } from '@cnn/backend-wasm';
+import { maxRelErr } from '@cnn/core/testing';
 
 process.env.TF_CPP_MIN_LOG_LEVEL ??= '3';
 

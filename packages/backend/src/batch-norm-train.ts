@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { BATCH_NORM_TRAIN, BATCH_NORM_TRAIN_GRAD } from './wasm/simd/names.js';
-import { simdKernelRuns } from './wasm/simd/state.js';
+import { BATCH_NORM_TRAIN, BATCH_NORM_TRAIN_GRAD, simdKernelRuns } from '@cnn/backend-wasm';
 
 /** What {@link batchNormTrain} returns. The caller owns (and disposes) all three tensors. */
 export interface BatchNormTrainResult {

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { conv2dBias } from './conv2d-bias.js';
 import { initBackend } from './init-backend.js';
-import { maxRelErr } from './test-support/max-rel-err.js';
+import { maxRelErr } from '@cnn/core/testing';
 
 interface Case {
   x: number[];

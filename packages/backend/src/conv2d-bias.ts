@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { CONV2D_BIAS } from './wasm/simd/names.js';
-import { simdKernelRuns } from './wasm/simd/state.js';
+import { CONV2D_BIAS, simdKernelRuns } from '@cnn/backend-wasm';
 
 /**
  * `conv2d(x, filter, strides, pad) + bias` (NHWC, `bias` `[outChannels]`), differentiable in all

@@ -60,7 +60,7 @@ export async function initBackend(preference?: BackendPreference, options: InitB
       await tf.ready();
       if (tfjsName === 'tensorflow' || tfjsName === 'wasm') installReluGradient();
       if (tfjsName === 'wasm') {
-        const { startSimdKernels } = await import('./wasm/setup-wasm.js');
+        const { startSimdKernels } = await import('@cnn/backend-wasm/setup');
         await startSimdKernels(tf.backend() as never);
       }
       const reason =

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { initBackend } from './init-backend.js';
 import { reluBackward } from './relu-grad.js';
-import { simdKernels } from './wasm/simd/state.js';
+import { simdKernels } from '@cnn/backend-wasm';
 
 // Values on both sides of 0, exact zeros included (ReLU's gradient at 0 is 0 in tfjs and in TF).
 const X = Float32Array.from({ length: 2 * 4 * 4 * 3 }, (_, i) => (i % 7 === 0 ? 0 : Math.sin(i * 1.3) * 3));

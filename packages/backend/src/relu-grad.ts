@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { RELU_GRAD } from './wasm/simd/names.js';
-import { simdKernelRuns } from './wasm/simd/state.js';
+import { RELU_GRAD, simdKernelRuns } from '@cnn/backend-wasm';
 
 /** The parts of tfjs-node's backend this file calls (duck-typed: tfjs-node is an optional peer). */
 interface TensorflowBackend {

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { backendInfo } from '../backend-info.js';
 import { initBackend } from '../init-backend.js';
 import { createRng } from '@cnn/core';
-import { maxRelErr } from '../test-support/max-rel-err.js';
+import { maxRelErr } from '@cnn/core/testing';
 
 /** Loss and gradients of a conv stack big enough for XNNPACK to split the work over threads. */
 function lossAndGrads(backend: string, x: Float32Array, w1: Float32Array, w2: Float32Array) {

@@ -4,7 +4,7 @@ import { initBackend } from '../init-backend.js';
 
 process.env.TF_CPP_MIN_LOG_LEVEL ??= '3';
 import { createRng } from '@cnn/core';
-import { maxRelErr } from '../test-support/max-rel-err.js';
+import { maxRelErr } from '@cnn/core/testing';
 
 /**
  * A small ResNet-like network touching every op a training step of the project's model families

@@ -3,17 +3,17 @@ import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { describe, expect, it } from 'vitest';
-import { backendInfo } from '../../backend-info.js';
-import { initBackend } from '../../init-backend.js';
+
+import { initBackend, kernelsDetails } from '../test-support/start-backend.js';
 import { startSimdKernels } from '../setup-wasm.js';
 import { sourceFiles, sourceSha256 } from './kernels-wasm.js';
 import { backendMemory, kernelsFor, simdKernels } from './state.js';
-import { maxRelErr } from '../../test-support/max-rel-err.js';
+import { maxRelErr } from '@cnn/core/testing';
 
 describe('our WebAssembly SIMD kernels', () => {
   it('were built from the committed C sources (after editing csrc/, run scripts/build-simd-kernels.sh)', () => {
     const hash = createHash('sha256');
-    for (const file of sourceFiles) hash.update(readFileSync(new URL(`../../../${file}`, import.meta.url)));
+    for (const file of sourceFiles) hash.update(readFileSync(new URL(`../../${file}`, import.meta.url)));
     expect(hash.digest('hex')).toBe(sourceSha256);
   });
 
@@ -24,7 +24,7 @@ describe('our WebAssembly SIMD kernels', () => {
     expect(kernels).not.toBeNull();
     expect(kernels!.memory).toBe(backendMemory(backend));
     expect(kernels!.threads).toBe(2);
-    expect(backendInfo().details).toMatch(/SIMD kernels on 2 threads/);
+    expect(kernelsDetails()).toMatch(/SIMD kernels on 2 threads/);
   });
 
   it('Winograd F(4×4, 3×3), F(2×2, 3×3) and the direct convolution agree with cpu on the shapes Winograd takes', async () => {
@@ -108,7 +108,7 @@ describe('our WebAssembly SIMD kernels', () => {
     try {
       await startSimdKernels(backend);
       expect(simdKernels.current).toBeNull();
-      expect(backendInfo().details).toMatch(/SIMD kernels off \(CNN_WASM_SIMD_KERNELS=0\)/);
+      expect(kernelsDetails()).toMatch(/SIMD kernels off \(CNN_WASM_SIMD_KERNELS=0\)/);
       const before = tf.memory().numTensors;
       const x = tf.ones([2, 6, 6, 3]) as tf.Tensor4D;
       const w = tf.ones([3, 3, 3, 4]);

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../init-backend.js';
+import { initBackend } from './test-support/start-backend.js';
 import { createRng } from '@cnn/core';
 
 const rng = createRng(77);

@@ -2,12 +2,13 @@
  * Which SIMD kernels run, kept apart from the module that holds their code (so that checking costs
  * no import of the embedded WebAssembly).
  */
+import { sharedState } from '../shared-state.js';
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { SimdKernels } from './simd-kernels.js';
 
 /** Set by `startSimdKernels` once the wasm backend runs; null: the fallbacks run. */
-export const simdKernels: { current: SimdKernels | null } = { current: null };
+export const simdKernels: { current: SimdKernels | null } = sharedState.simdKernels;
 
 /** The kernels if they run on `backend`'s memory (a re-registered backend has another one). */
 export function kernelsFor(backend: BackendWasm): SimdKernels | null {

@@ -1,3 +1,5 @@
+import { sharedState } from './shared-state.js';
+
 /** What the wasm setup chose, for {@link backendInfo}. */
 export interface WasmState {
   /** XNNPACK threads (1 when single-threaded). */
@@ -17,4 +19,4 @@ export interface WasmState {
   actualThreads: () => number;
 }
 
-export const wasmState: { current: WasmState | null } = { current: null };
+export const wasmState: { current: WasmState | null } = sharedState.wasmState;

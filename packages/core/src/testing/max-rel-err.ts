@@ -1,6 +1,6 @@
 /**
  * How far `got` is from `want`: max |got − want| over max |want| (the tests' measure of agreement
- * between two computations of the same values). Test support only: not exported by the package.
+ * between two computations of the same values). For tests of any package: exported at `@cnn/core/testing`.
  */
 export function maxRelErr(got: ArrayLike<number>, want: ArrayLike<number>): number {
   if (got.length !== want.length) throw new Error(`maxRelErr: ${got.length} values against ${want.length}`);

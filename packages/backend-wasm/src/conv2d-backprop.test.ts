@@ -1,11 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../init-backend.js';
+import { initBackend } from './test-support/start-backend.js';
 import { createRng } from '@cnn/core';
 import { columnBudget } from './conv2d-backprop-input.js';
 import { patchBudget } from './simd/im2col.js';
 import { simdKernels } from './simd/state.js';
-import { maxRelErr } from '../test-support/max-rel-err.js';
+import { maxRelErr } from '@cnn/core/testing';
 
 type Pad = 'same' | 'valid' | number[][];
 

@@ -39,7 +39,7 @@ export interface WasmOptions {
 let setup: Promise<WasmState> | null = null;
 
 /** Marks kernel configs we made by wrapping tfjs' own (so a second setup does not wrap twice). */
-const OURS = Symbol('@cnn/backend kernel');
+const OURS = Symbol.for('@cnn/backend-wasm:kernel');
 
 /** `options.threads`, else env `CNN_WASM_THREADS`, else the logical CPU count (≤ 8). */
 async function chooseThreads(options: WasmOptions): Promise<number> {

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { initBackend } from '../init-backend.js';
+import { initBackend } from './test-support/start-backend.js';
 
 const cases: { shape: number[]; begin: number[]; size: number[]; dtype: 'float32' | 'int32' }[] = [
   { shape: [8, 14, 14, 6], begin: [0, 1, 1, 0], size: [8, 12, 12, 6], dtype: 'float32' }, // a padding's gradient

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { initBackend } from '../init-backend.js';
+import { initBackend } from './test-support/start-backend.js';
 
 describe('Identity on wasm shares its input', () => {
   it('clone and saved-for-backward tensors outlive their source, values intact, memory freed at the end', async () => {

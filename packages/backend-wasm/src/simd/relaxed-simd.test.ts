@@ -2,12 +2,12 @@ import { setFlagsFromString } from 'node:v8';
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { describe, expect, it } from 'vitest';
-import { backendInfo } from '../../backend-info.js';
-import { initBackend } from '../../init-backend.js';
+
+import { initBackend, kernelsDetails } from '../test-support/start-backend.js';
 import { createRng } from '@cnn/core';
 import { startSimdKernels } from '../setup-wasm.js';
 import { kernelsFor } from './state.js';
-import { maxRelErr } from '../../test-support/max-rel-err.js';
+import { maxRelErr } from '@cnn/core/testing';
 
 // Node 20's V8 has relaxed SIMD behind this flag (Node ≥ 22 has it on); set before any module of
 // this test process compiles, so both variants of our kernels can be tested here.
@@ -61,7 +61,7 @@ describe('the relaxed-SIMD (fused multiply-add) variant of our kernels', () => {
     for (const relaxed of [false, true]) {
       await restartKernels(relaxed);
       expect(kernelsFor(tf.backend() as unknown as BackendWasm)?.relaxed).toBe(relaxed);
-      expect(backendInfo().details.includes('fused multiply-add')).toBe(relaxed);
+      expect(kernelsDetails().includes('fused multiply-add')).toBe(relaxed);
       const before = tf.memory().numTensors;
       results.push(convGradients('wasm', shape));
       expect(tf.memory().numTensors).toBe(before);

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { batchNormTrain } from '../../batch-norm-train.js';
-import { conv2dBias } from '../../conv2d-bias.js';
-import { initBackend } from '../../init-backend.js';
+import { batchNormTrain } from '../batch-norm-train.js';
+import { conv2dBias } from '../conv2d-bias.js';
+import { initBackend } from '../init-backend.js';
 
 /** Buffers the wasm backend holds (tensors and our kernels' temporaries alike). */
 function buffers(): number {
