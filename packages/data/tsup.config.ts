@@ -10,4 +10,6 @@ export default defineConfig({
   target: 'es2022',
   // import.meta.url in the CJS build (used to find the worker script).
   shims: true,
+  // Only the bench starts a backend; @cnn/backend is a dev dependency, so it is not bundled in.
+  external: ['@cnn/backend'],
 });

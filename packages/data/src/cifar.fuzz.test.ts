@@ -1,6 +1,6 @@
 // Seeded fuzzing of the CIFAR binary reader (issue 17): mutated batch files, meta files, folders
 // and archives either load consistently or fail with an Error naming the file and the problem.
-import { createRng, type Rng } from '@cnn/backend';
+import { createRng, type Rng } from '@cnn/core';
 import { mkdirSync, mkdtempSync, promises as fsp, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';

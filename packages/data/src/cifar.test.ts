@@ -1,4 +1,4 @@
-import { createRng } from '@cnn/backend';
+import { createRng } from '@cnn/core';
 import { existsSync, mkdirSync, mkdtempSync, promises as fsp, readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';

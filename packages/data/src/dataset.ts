@@ -1,4 +1,4 @@
-import type { Rng } from '@cnn/backend';
+import type { Rng } from '@cnn/core';
 
 /**
  * One example as a data set hands it out: raw 8-bit pixels, HWC order, RGB (3 channels).

@@ -1,4 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -24,5 +26,24 @@ describe('importing the built @cnn/data does no work (sideEffects: false)', () =
     const [before, after] = (JSON.parse(r.stdout.trim().split('\n').pop()!) as string[]).map((s) => JSON.parse(s));
     expect(after).toEqual(before);
     expect(after.sharp).toBe(false);
+  });
+});
+
+describe('the built @cnn/data loads only the packages it declares', () => {
+  // @cnn/backend is a dev dependency (for the bench and the tests): nothing a user loads may need it.
+  const imported = /(?:\bfrom\s*|\brequire\(\s*|\bimport\(\s*)["']([^"'./][^"']*)["']/g;
+  const packageOf = (spec: string): string => spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/');
+  it('every package imported by dist/ (all but the bench) is a dependency, a peer or built into Node', () => {
+    const pkg = JSON.parse(readFileSync(path.join(pkgDir, 'package.json'), 'utf8')) as Record<string, Record<string, string> | undefined>;
+    const declared = new Set([...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.peerDependencies ?? {})]);
+    const files = readdirSync(dist).filter((f) => /\.c?js$/.test(f) && !f.startsWith('bench.'));
+    expect(files).toEqual(expect.arrayContaining(['index.js', 'index.cjs', 'image-worker.js', 'image-worker.cjs']));
+    const undeclared = files.flatMap((f) =>
+      [...readFileSync(path.join(dist, f), 'utf8').matchAll(imported)]
+        .map((m) => packageOf(m[1].replace(/^node:/, '')))
+        .filter((name) => !declared.has(name) && !builtinModules.includes(name))
+        .map((name) => `${f}: ${name}`),
+    );
+    expect(undeclared).toEqual([]);
   });
 });

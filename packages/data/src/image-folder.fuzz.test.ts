@@ -1,7 +1,7 @@
 // Seeded fuzzing of the image-folder scan (issue 17): random trees of folders, files and directory
 // links (loops, links back to the root, out of it, dangling) either list each image once, inside
 // the root or its class folder, or fail with an Error naming the path. Nothing is decoded.
-import { createRng, type Rng } from '@cnn/backend';
+import { createRng, type Rng } from '@cnn/core';
 import { mkdirSync, mkdtempSync, promises as fsp, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';

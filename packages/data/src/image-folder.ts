@@ -1,4 +1,4 @@
-import { createRng, type Rng } from '@cnn/backend';
+import { createRng, type Rng } from '@cnn/core';
 import { promises as fsp } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';

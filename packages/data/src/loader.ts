@@ -1,4 +1,4 @@
-import { createRng, type LabeledBatch, type Rng } from '@cnn/backend';
+import { createRng, type LabeledBatch, type Rng } from '@cnn/core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Dataset, Sample } from './dataset.js';
 import { toFloat, type BatchTransform, type HostBatch, type SampleTransform, type Transform } from './transform.js';

@@ -1,4 +1,4 @@
-import { createRng } from '@cnn/backend';
+import { createRng } from '@cnn/core';
 import { describe, expect, it } from 'vitest';
 import { cutmix } from './cutmix.js';
 import { mixup } from './mixup.js';

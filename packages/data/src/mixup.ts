@@ -1,4 +1,4 @@
-import type { Rng } from '@cnn/backend';
+import type { Rng } from '@cnn/core';
 import type { BatchTransform, HostBatch } from './transform.js';
 
 /** One-hot targets for `labels` when the batch has none yet. */

@@ -1,7 +1,7 @@
 // Seeded fuzzing of the tar reader and the extractor (issue 17): malformed and hostile archives,
 // plain and gzipped, either extract inside the destination or fail with an Error naming the
 // archive and the problem, leaving the destination as it was; nothing is ever written outside.
-import { createRng, type Rng } from '@cnn/backend';
+import { createRng, type Rng } from '@cnn/core';
 import { mkdirSync, mkdtempSync, promises as fsp, readdirSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';

@@ -1,4 +1,4 @@
-import { createRng, type Rng } from '@cnn/backend';
+import { createRng, type Rng } from '@cnn/core';
 import { describe, expect, it } from 'vitest';
 import type { Sample } from './dataset.js';
 import { cifarTrainTransform, randomCropFlip, toFloat } from './transform.js';

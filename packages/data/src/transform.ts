@@ -1,4 +1,4 @@
-import type { Rng } from '@cnn/backend';
+import type { Rng } from '@cnn/core';
 import type { Sample } from './dataset.js';
 
 /**

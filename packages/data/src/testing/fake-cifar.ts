@@ -1,5 +1,5 @@
 // Test helper (not exported).
-import { createRng } from '@cnn/backend';
+import { createRng } from '@cnn/core';
 
 /** Random CIFAR records (label bytes + planar pixels), seeded. */
 export function fakeCifarBytes(variant: 'cifar10' | 'cifar100', count: number, seed: number): Uint8Array {

@@ -1,5 +1,5 @@
 // Test helper (not exported): seeded, bounded fuzzing of the data parsers.
-import type { Rng } from '@cnn/backend';
+import type { Rng } from '@cnn/core';
 import { expect } from 'vitest';
 
 /**
