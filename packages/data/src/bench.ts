@@ -2,6 +2,7 @@
 //   1. CIFAR-10 from disk with the training transform (random crop + flip), batches/s and images/s.
 //   2. ImageNet-style folder (JPEGs generated here): images/s decoded + cropped, main thread vs workers.
 import { initBackend } from '@cnn/backend';
+import { disposeBatch } from '@cnn/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { existsSync, mkdtempSync, promises as fsp, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
@@ -10,7 +11,6 @@ import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { loadCifar } from './cifar.js';
 import { loadImageFolder } from './image-folder.js';
-import { disposeBatch } from './dispose-batch.js';
 import { loader, type Loader } from './loader.js';
 import { mixup } from './mixup.js';
 import { cifarTrainTransform } from './transform.js';

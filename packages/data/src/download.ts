@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import { tempPathFor } from './atomic-write.js';
 
 export interface DownloadOptions {
   /** Expected MD5 (hex); the download is rejected (and not kept) when it differs. */
@@ -17,6 +16,15 @@ export interface DownloadOptions {
   idleTimeoutMs?: number;
   /** What to tell the user when the download cannot be done (appended to the error). */
   hint?: string;
+}
+
+/**
+ * Where the download streams to before it is verified: a hidden sibling of `dest` (same directory,
+ * so the final rename is atomic). Not `writeFileAtomic` of `@cnn/core/node`: that takes the whole
+ * file in memory, and an archive is streamed and hashed before it may replace anything.
+ */
+function partialPathFor(dest: string): string {
+  return path.join(path.dirname(dest), `.${path.basename(dest)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
 }
 
 function formatMB(bytes: number): string {
@@ -77,7 +85,7 @@ export async function downloadFile(url: string, dest: string, options: DownloadO
         ? undefined
         : progressPrinter(`Downloading ${path.basename(dest)}`);
   await fsp.mkdir(path.dirname(dest), { recursive: true });
-  const tmp = tempPathFor(dest);
+  const tmp = partialPathFor(dest);
   const hash = createHash('md5');
   const handle = await fsp.open(tmp, 'w');
   let received = 0;

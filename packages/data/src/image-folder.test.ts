@@ -1,5 +1,5 @@
 import '@tensorflow/tfjs-backend-cpu';
-import { createRng } from '@cnn/backend';
+import { createRng, disposeBatch } from '@cnn/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { mkdirSync, mkdtempSync, promises as fsp, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
@@ -8,7 +8,6 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomResizedCropBox, resizeCenterCropGeometry } from './image-decode.js';
 import { loadImageFolder } from './image-folder.js';
-import { disposeBatch } from './dispose-batch.js';
 import { loader } from './loader.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'cnn-data-folder-'));

@@ -1,4 +1,5 @@
-export type { LabeledBatch, Rng } from '@cnn/backend';
+export type { LabeledBatch, Rng } from '@cnn/core';
+export { disposeBatch } from '@cnn/core';
 export type { Dataset, Sample } from './dataset.js';
 export {
   CIFAR_SOURCES,
@@ -33,5 +34,5 @@ export { extractTarEntries, type ExtractOptions } from './extract-tar.js';
 export { readTarGz, extractTarGz, type ReadTarGzOptions } from './tar-gz.js';
 export { DEFAULT_MAX_UNCOMPRESSED_BYTES } from './gunzip-capped.js';
 export { fileMd5 } from './file-md5.js';
-export { writeFileAtomic } from './atomic-write.js';
-export { disposeBatch } from './dispose-batch.js';
+/** @deprecated import `writeFileAtomic` from `@cnn/core/node` (this is the same function). */
+export { writeFileAtomic } from '@cnn/core/node';

@@ -1,5 +1,5 @@
 import '@tensorflow/tfjs-backend-cpu';
-import type { LabeledBatch } from '@cnn/backend';
+import { disposeBatch, type LabeledBatch } from '@cnn/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
@@ -7,7 +7,6 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadCifar } from './cifar.js';
 import type { Dataset, Sample } from './dataset.js';
-import { disposeBatch } from './dispose-batch.js';
 import { loader } from './loader.js';
 import { mixup } from './mixup.js';
 import { cifarTrainTransform, randomCropFlip } from './transform.js';
