@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { createRng, initBackend } from '@cnn/backend';
+import { initBackend } from '@cnn/backend';
+import { createRng } from '@cnn/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { batchNorm, BN_EPS, type BatchNormState } from './batch-norm.js';
 import { maxAbsDiff } from './test-utils.js';

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { createRng, initBackend, type BackendName } from '@cnn/backend';
+import { initBackend, type BackendName } from '@cnn/backend';
+import { createRng } from '@cnn/core';
 import { describe, expect, it } from 'vitest';
 import { createModel, type Model } from './index.js';
 import { maxAbsDiff, probeBackends, TINY } from './test-utils.js';

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { createRng, ensureGradients } from '@cnn/backend';
+import { createRng, type Rng } from '@cnn/core';
+import { ensureGradients } from '@cnn/core/gradients';
 import { buildNetwork, type ForwardContext, type Network, type TensorSpec } from './network.js';
 import { validateStateDict } from './state-dict.js';
 import { checkTrainingState, type TrainingStateInput } from './training-state.js';
@@ -24,7 +25,7 @@ export function createModelFromConfig(config: ModelConfig, options: CreateFromCo
   return new ResNetModel(options.name ?? 'custom', config, options.seed ?? 0);
 }
 
-function initialValues(spec: TensorSpec, rng: ReturnType<typeof createRng>): Float32Array | Int32Array {
+function initialValues(spec: TensorSpec, rng: Rng): Float32Array | Int32Array {
   const size = spec.shape.reduce((a, d) => a * d, 1);
   if (spec.dtype === 'int32') return new Int32Array(size).fill(spec.init.type === 'constant' ? spec.init.value : 0);
   const values = new Float32Array(size);
@@ -43,7 +44,7 @@ class ResNetModel implements Model {
   private readonly network: Network;
   private readonly specs: TensorSpec[];
   private readonly variables = new Map<string, tf.Variable>();
-  private readonly dropoutRng;
+  private readonly dropoutRng: Rng;
   private disposed = false;
 
   constructor(name: string, config: ModelConfig, seed: number) {

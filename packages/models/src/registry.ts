@@ -2,7 +2,7 @@ import { createModelFromConfig } from './model.js';
 import { MODEL_TABLE, tableVariant, wideResNetVariant, type TableModelName } from './model-table.js';
 import { validateConfig } from './network.js';
 import { registeredNames, registeredVariant } from './register-model.js';
-import type { Classifier } from '@cnn/backend';
+import type { Classifier } from '@cnn/core';
 import type { Model, ModelConfig, ModelOptions, Normalization } from './types.js';
 import { variantConfig, variantOptions, variantStems, type ModelVariant } from './variant.js';
 

@@ -3,7 +3,7 @@
  * the package). Each mutation returns the new bytes and a line saying what it did, so a failing
  * case can be read and replayed from its seed.
  */
-import type { Rng } from '@cnn/backend';
+import type { Rng } from '@cnn/core';
 
 /** A mutated file and what was done to it. */
 export interface Mutant {

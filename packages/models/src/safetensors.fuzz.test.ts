@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { createRng, initBackend } from '@cnn/backend';
+import { initBackend } from '@cnn/backend';
+import { createRng } from '@cnn/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createModel, decodeSafetensors, encodeSafetensors, loadWeightsFromBytes, type DecodedSafetensors, type Model, type SafetensorsDtype } from './index.js';
 import { mutate } from './safetensors-mutate.js';

@@ -198,7 +198,7 @@ export interface Model {
   loadStateDict(dict: Record<string, tf.Tensor>, options?: LoadStateDictOptions): void;
   /**
    * State of the random stream that draws dropout masks (WRN `dropout` > 0, training mode), as the
-   * 8-number array of `@cnn/backend`'s `Rng.getState()` (a copy; plain JSON). It is not part of
+   * 8-number array of `@cnn/core`'s `Rng.getState()` (a copy; plain JSON). It is not part of
    * {@link Model.stateDict} (not a tensor, not in PyTorch checkpoints): save it beside the weights to
    * resume training exactly. Models without dropout never draw from it.
    */
