@@ -8,38 +8,40 @@ import {
 } from './weights.js';
 
 /*
- * File I/O for weights (Node only). `node:fs` is imported lazily inside the functions so that the
- * rest of the package (createModel, the codec, weightsToBytes…) bundles for a browser.
+ * File I/O for weights (Node only). `node:fs` and `@cnn/core/node` are imported lazily inside the
+ * functions so that the rest of the package (createModel, the codec, weightsToBytes…) bundles for a
+ * browser.
  */
 
-// A non-literal specifier (plus the bundlers' ignore comments) keeps browser bundlers from trying
-// to resolve node:fs; Node resolves it at run time.
+// Non-literal specifiers (plus the bundlers' ignore comments) keep browser bundlers from trying to
+// resolve Node-only modules; Node resolves them at run time.
 const FS_MODULE = 'node:fs/promises';
+const CORE_NODE_MODULE = '@cnn/core/node';
 const nodeFs = (): Promise<typeof import('node:fs/promises')> =>
   import(/* webpackIgnore: true */ /* @vite-ignore */ FS_MODULE);
+const coreNode = (): Promise<typeof import('@cnn/core/node')> =>
+  import(/* webpackIgnore: true */ /* @vite-ignore */ CORE_NODE_MODULE);
 
 /**
- * Writes `bytes` to `path` atomically: a temporary file beside it, then a rename, so a reader never
- * sees a half-written file (and an interrupted write leaves the old file intact). Node only.
+ * `writeFileAtomic` of `@cnn/core/node` (temporary file, fsync, rename, directory fsync; creates the
+ * directory; a `WriteFileAtomicError` names the file and the failed step), loaded on first use. Node only.
+ * @deprecated import `writeFileAtomic` from `@cnn/core/node`.
  */
-export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<void> {
-  const fs = await nodeFs();
-  const tmp = `${path}.tmp-${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
-  try {
-    await fs.writeFile(tmp, bytes);
-    await fs.rename(tmp, path);
-  } catch (error) {
-    await fs.rm(tmp, { force: true }).catch(() => undefined);
-    throw new Error(`Could not write ${path}: ${(error as Error).message}`);
-  }
+export async function writeFileAtomic(path: string, data: Uint8Array | string): Promise<void> {
+  const core = await coreNode();
+  await core.writeFileAtomic(path, data);
 }
 
 /**
- * Saves the model's parameters and BN buffers to a safetensors file (atomically). Default layout
- * 'pytorch': the file loads into the PyTorch reference with `safetensors.torch.load_file`. Node only.
+ * Saves the model's parameters and BN buffers to a safetensors file, atomically (with
+ * `writeFileAtomic` of `@cnn/core/node`: creates the directory; a failure is a `WriteFileAtomicError`
+ * naming the file and the step, and leaves the old file as it was). Default layout 'pytorch': the
+ * file loads into the PyTorch reference with `safetensors.torch.load_file`. Node only.
  */
 export async function saveWeights(model: Model, path: string, options: SaveWeightsOptions = {}): Promise<void> {
-  await writeFileAtomic(path, weightsToBytes(model, options));
+  const bytes = weightsToBytes(model, options);
+  const core = await coreNode();
+  await core.writeFileAtomic(path, bytes);
 }
 
 /**
