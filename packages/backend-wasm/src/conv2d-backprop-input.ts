@@ -97,9 +97,9 @@ function conv2DBackpropInput(args: {
     const rows = n * h;
     const threads = kernels!.threadsFor(rows, n * oh * ow * kh * kw * ci * co, MIN_MACS_PER_THREAD);
     const r = sliceStart(rows, threads);
-    const at = [offsetOf(backend, dy), offsetOf(backend, wt), offsetOf(backend, dx)];
-    const dims = [h, w, ci, oh, ow, co, kh, kw, sh, sw, info.padInfo.top, info.padInfo.left, offsetOf(backend, zeros)];
-    if (rows > 0 && w > 0 && ci > 0) kernels!.parallel('conv2d_transpose', threads, (t) => [...at, r(t), r(t + 1), ...dims]);
+    const [dyAt, wtAt, dxAt, zAt] = [dy, wt, dx, zeros].map((t) => offsetOf(backend, t));
+    const geometry = { H: h, W: w, Ci: ci, OH: oh, OW: ow, Co: co, KH: kh, KW: kw, sh, sw, top: info.padInfo.top, left: info.padInfo.left };
+    if (rows > 0 && w > 0 && ci > 0) kernels!.parallel('conv2d_transpose', threads, (t) => ({ dy: dyAt, wt: wtAt, dx: dxAt, r0: r(t), r1: r(t + 1), ...geometry, zeros: zAt }));
     release(backend, wt, zeros);
     return dx;
   }
@@ -212,7 +212,7 @@ function inputGradientByColumns(kernels: SimdKernels, backend: BackendWasm, dy: 
     const threads = kernels.threadsFor(rows, rows * w * kh * kw * ci, MIN_MACS_PER_THREAD);
     const r = sliceStart(rows, threads);
     const [cAt, dxAt] = [offsetOf(backend, cols), offsetOf(backend, dx) + 4 * n0 * h * w * ci];
-    kernels.parallel('col2im', threads, (t) => [cAt, dxAt, r(t), r(t + 1), h, w, ci, oh, ow, kh, kw, sh, sw, info.padInfo.top, info.padInfo.left, ldc]);
+    kernels.parallel('col2im', threads, (t) => ({ cols: cAt, dx: dxAt, r0: r(t), r1: r(t + 1), H: h, W: w, Ci: ci, OH: oh, OW: ow, KH: kh, KW: kw, sh, sw, top: info.padInfo.top, left: info.padInfo.left, ldc }));
     release(backend, cols);
   }
   release(backend, wPadded);

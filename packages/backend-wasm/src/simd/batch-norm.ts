@@ -54,7 +54,7 @@ function batchNormTrain(args: { inputs: { x: TensorInfo; gamma: TensorInfo; beta
   const shift = constant(backend, shiftValues);
   const partials = zeroFilled(backend, [threads * 4 * c]); // float64 [threads, 2, C]
   const xAt = offsetOf(backend, x);
-  k.parallel('bn_moments', threads, (t) => [xAt, c, r(t), r(t + 1), offsetOf(backend, shift), offsetOf(backend, partials) + 16 * c * t]);
+  k.parallel('bn_moments', threads, (t) => ({ x: xAt, C: c, r0: r(t), r1: r(t + 1), shift: offsetOf(backend, shift), out: offsetOf(backend, partials) + 16 * c * t }));
   const sums = addPartials(backend, partials, threads, c);
   const gammaValues = heap(gamma).slice();
   const betaValues = heap(beta).slice();
@@ -75,7 +75,7 @@ function batchNormTrain(args: { inputs: { x: TensorInfo; gamma: TensorInfo; beta
   const a = constant(backend, scale);
   const b = constant(backend, offset);
   const y = backend.makeOutput(x.shape, 'float32');
-  k.parallel('channel_affine', threads, (t) => [xAt, offsetOf(backend, y), c, r(t), r(t + 1), offsetOf(backend, a), offsetOf(backend, b)]);
+  k.parallel('channel_affine', threads, (t) => ({ x: xAt, y: offsetOf(backend, y), C: c, r0: r(t), r1: r(t + 1), a: offsetOf(backend, a), b: offsetOf(backend, b) }));
   release(backend, shift, partials, a, b);
   return [y, constant(backend, mean), constant(backend, variance), constant(backend, invstd)];
 }
@@ -93,7 +93,7 @@ function batchNormTrainGrad(args: {
   const heap = (info: TensorInfo) => backend.typedArrayFromHeap(info) as Float32Array;
   const partials = zeroFilled(backend, [threads * 4 * c]); // float64 [threads, 2, C]
   const [dyAt, xAt] = [offsetOf(backend, dy), offsetOf(backend, x)];
-  k.parallel('bn_grad_sums', threads, (t) => [dyAt, xAt, c, r(t), r(t + 1), offsetOf(backend, mean), offsetOf(backend, invstd), offsetOf(backend, partials) + 16 * c * t]);
+  k.parallel('bn_grad_sums', threads, (t) => ({ dy: dyAt, x: xAt, C: c, r0: r(t), r1: r(t + 1), mean: offsetOf(backend, mean), invstd: offsetOf(backend, invstd), out: offsetOf(backend, partials) + 16 * c * t }));
   const sums = addPartials(backend, partials, threads, c);
   const [g, m, is] = [heap(gamma).slice(), heap(mean).slice(), heap(invstd).slice()];
   const dBeta = new Float32Array(c);
@@ -114,7 +114,7 @@ function batchNormTrainGrad(args: {
   }
   const [ta, tb, td] = [constant(backend, fa), constant(backend, fb), constant(backend, fd)];
   const dx = backend.makeOutput(x.shape, 'float32');
-  k.parallel('channel_affine2', threads, (t) => [dyAt, xAt, offsetOf(backend, dx), c, r(t), r(t + 1), offsetOf(backend, ta), offsetOf(backend, tb), offsetOf(backend, td)]);
+  k.parallel('channel_affine2', threads, (t) => ({ dy: dyAt, x: xAt, dx: offsetOf(backend, dx), C: c, r0: r(t), r1: r(t + 1), a: offsetOf(backend, ta), b: offsetOf(backend, tb), d: offsetOf(backend, td) }));
   release(backend, partials, ta, tb, td);
   return [dx, constant(backend, dGamma), constant(backend, dBeta)];
 }

@@ -58,6 +58,11 @@ export interface ConvProblem {
   left: number;
 }
 
+/** The geometry arguments of the direct kernels (csrc/conv2d.c, filter-grad.c), named as in C. */
+export function convGeometry(p: ConvProblem) {
+  return { H: p.h, W: p.w, Ci: p.ci, OH: p.oh, OW: p.ow, Co: p.co, KH: p.kh, KW: p.kw, sh: p.sh, sw: p.sw, top: p.top, left: p.left };
+}
+
 /**
  * Whether csrc/winograd.c computes this convolution: 3×3, stride 1, channels in whole vectors, and
  * enough 2×2 output tiles to pay for transforming the filter (16·Ci·Co values per call) — small
@@ -127,10 +132,10 @@ export function simdConv2d(
   const threads = kernels.threadsFor(rows, macs, MIN_MACS_PER_THREAD);
   const zeros = zeroFilled(backend, [p.ci]); // read for taps off the image's edge
   const [xAt, wAt, yAt, zAt] = [offsetOf(backend, x), offsetOf(backend, filter), offsetOf(backend, out), offsetOf(backend, zeros)];
-  const dims = [p.h, p.w, p.ci, p.oh, p.ow, p.co, p.kh, p.kw, p.sh, p.sw, p.top, p.left];
   const r = sliceStart(rows, threads);
   const bAt = bias ? offsetOf(backend, bias) : 0;
-  kernels.parallel('conv2d', threads, (k) => [xAt, wAt, yAt, r(k), r(k + 1), ...dims, zAt, bAt]);
+  const geometry = convGeometry(p);
+  kernels.parallel('conv2d', threads, (k) => ({ x: xAt, w: wAt, y: yAt, r0: r(k), r1: r(k + 1), ...geometry, zeros: zAt, bias: bAt }));
   release(backend, zeros);
   return out;
 }
@@ -155,10 +160,10 @@ function winogradConv2d(
   const scratch = backend.makeOutput([threads * scratchFloats], 'float32');
   const [wAt, xAt, uAt, yAt, sAt] = [filter, x, u, out, scratch].map((t) => offsetOf(backend, t));
   const c = sliceStart(p.ci, threads);
-  kernels.parallel(filterKernel, threads, (k) => [wAt, uAt, p.ci, p.co, c(k), c(k + 1), filterLayout === 'flipped' ? 1 : 0]);
+  kernels.parallel(filterKernel, threads, (k) => ({ w: wAt, u: uAt, Ci: p.ci, Co: p.co, ci0: c(k), ci1: c(k + 1), flipped: filterLayout === 'flipped' ? 1 : 0 }));
   const t = sliceStart(tiles, threads);
   const bAt = bias ? offsetOf(backend, bias) : 0;
-  kernels.parallel(convKernel, threads, (k) => [xAt, uAt, yAt, t(k), t(k + 1), p.h, p.w, p.ci, p.oh, p.ow, p.co, p.top, p.left, sAt + 4 * k * scratchFloats, bAt, block]);
+  kernels.parallel(convKernel, threads, (k) => ({ x: xAt, u: uAt, y: yAt, t0: t(k), t1: t(k + 1), H: p.h, W: p.w, Ci: p.ci, OH: p.oh, OW: p.ow, Co: p.co, top: p.top, left: p.left, scratch: sAt + 4 * k * scratchFloats, bias: bAt, block }));
   release(backend, u, scratch);
   return out;
 }

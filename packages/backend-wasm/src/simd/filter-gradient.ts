@@ -1,7 +1,7 @@
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { release, zeroFilled } from '../kernel-call.js';
-import { gemmFits, winogradFits, winogradSize, type ConvProblem, type WinogradSize } from './conv2d.js';
+import { convGeometry, gemmFits, winogradFits, winogradSize, type ConvProblem, type WinogradSize } from './conv2d.js';
 import { simdGemm } from './gemm.js';
 import { patchesFilterGradient, patchesFit } from './im2col.js';
 import { sliceStart, type SimdKernels } from './simd-kernels.js';
@@ -31,18 +31,18 @@ export function simdFilterGradient(kernels: SimdKernels, backend: BackendWasm, x
   const threads = kernels.threadsFor(p.n, macs, MIN_MACS_PER_THREAD);
   const out = zeroFilled(backend, [p.kh, p.kw, p.ci, p.co]);
   const partials = threads > 1 ? zeroFilled(backend, [threads - 1, size]) : null;
-  const dims = [p.h, p.w, p.ci, p.oh, p.ow, p.co, p.kh, p.kw, p.sh, p.sw, p.top, p.left];
   const xAt = offsetOf(backend, x);
   const dyAt = offsetOf(backend, dy);
   const share = sliceStart(p.n, threads);
-  kernels.parallel('filter_grad', threads, (t) => [
-    xAt,
-    dyAt,
-    t === 0 ? offsetOf(backend, out) : offsetOf(backend, partials!) + 4 * (t - 1) * size,
-    share(t),
-    share(t + 1),
-    ...dims,
-  ]);
+  const geometry = convGeometry(p);
+  kernels.parallel('filter_grad', threads, (t) => ({
+    x: xAt,
+    dy: dyAt,
+    dw: t === 0 ? offsetOf(backend, out) : offsetOf(backend, partials!) + 4 * (t - 1) * size,
+    n0: share(t),
+    n1: share(t + 1),
+    ...geometry,
+  }));
   if (partials) {
     const sum = backend.typedArrayFromHeap(out) as Float32Array;
     const parts = backend.typedArrayFromHeap(partials) as Float32Array;
@@ -68,7 +68,7 @@ function winogradFilterGradient(
   const scratchAt = (k: number) => points * block * (c(k) - c(0) + k * p.co);
   const scratch = backend.makeOutput([scratchAt(threads)], 'float32');
   const [xAt, dyAt, wAt, mAt, sAt] = [x, dy, out, m, scratch].map((t) => offsetOf(backend, t));
-  kernels.parallel(gradKernel, threads, (k) => [xAt, dyAt, wAt, c(k), c(k + 1), p.n, p.h, p.w, p.ci, p.oh, p.ow, p.co, p.top, p.left, mAt, sAt + 4 * scratchAt(k), block]);
+  kernels.parallel(gradKernel, threads, (k) => ({ x: xAt, dy: dyAt, dw: wAt, ci0: c(k), ci1: c(k + 1), N: p.n, H: p.h, W: p.w, Ci: p.ci, OH: p.oh, OW: p.ow, Co: p.co, top: p.top, left: p.left, m: mAt, scratch: sAt + 4 * scratchAt(k), block }));
   release(backend, m, scratch);
   return out;
 }

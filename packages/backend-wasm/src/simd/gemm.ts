@@ -40,7 +40,7 @@ export function gemmInto(kernels: SimdKernels, backend: BackendWasm, call: GemmC
   const sAt = offsetOf(backend, scratch);
   const rows = sliceStart(m, threads, 4);
   const { a, b, c, transA, transB, bias = 0, accumulate = false } = call;
-  kernels.parallel('gemm', threads, (t) => [a, b, c, rows(t), rows(t + 1), m, n, k, transA ? 1 : 0, transB ? 1 : 0, sAt + 4 * t * GEMM_SCRATCH, bias, accumulate ? 1 : 0]);
+  kernels.parallel('gemm', threads, (t) => ({ a, b, c, m0: rows(t), m1: rows(t + 1), M: m, N: n, K: k, trans_a: transA ? 1 : 0, trans_b: transB ? 1 : 0, scratch: sAt + 4 * t * GEMM_SCRATCH, bias, accumulate: accumulate ? 1 : 0 }));
   release(backend, scratch);
 }
 

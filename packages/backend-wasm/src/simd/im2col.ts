@@ -35,7 +35,7 @@ function chunks(kernels: SimdKernels, backend: BackendWasm, p: ConvProblem, xAt:
     const q1 = Math.min(q0 + perChunk, pixels);
     const threads = kernels.threadsFor(Math.ceil((q1 - q0) / MIN_PIXELS_PER_THREAD), (q1 - q0) * k, 1);
     const r = sliceStart(q1 - q0, threads);
-    kernels.parallel('im2col', threads, (t) => [xAt, colsAt, q0, q0 + r(t), q0 + r(t + 1), p.h, p.w, p.ci, p.oh, p.ow, p.kh, p.kw, p.sh, p.sw, p.top, p.left]);
+    kernels.parallel('im2col', threads, (t) => ({ x: xAt, cols: colsAt, q0, p0: q0 + r(t), p1: q0 + r(t + 1), H: p.h, W: p.w, Ci: p.ci, OH: p.oh, OW: p.ow, KH: p.kh, KW: p.kw, sh: p.sh, sw: p.sw, top: p.top, left: p.left }));
     each(q0, q1, cols);
   }
   release(backend, cols);

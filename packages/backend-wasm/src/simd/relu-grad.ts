@@ -19,7 +19,7 @@ function reluGrad(args: { inputs: { dy: TensorInfo; x: TensorInfo }; backend: Ba
   const threads = kernels.threadsFor(size, size, MIN_VALUES_PER_THREAD);
   const at = sliceStart(size, threads, 4);
   const [dyAt, xAt, dxAt] = [offsetOf(backend, dy), offsetOf(backend, x), offsetOf(backend, dx)];
-  kernels.parallel('relu_grad', threads, (t) => [dyAt, xAt, dxAt, at(t), at(t + 1)]);
+  kernels.parallel('relu_grad', threads, (t) => ({ dy: dyAt, x: xAt, dx: dxAt, i0: at(t), i1: at(t + 1) }));
   return dx;
 }
 

@@ -12,27 +12,9 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { isNode, nodeImport, switchedOff } from '../threaded-module.js';
 import { privateMemoryRelaxedWasm, privateMemoryWasm, sharedMemoryRelaxedWasm, sharedMemoryWasm } from './kernels-wasm.js';
 
-/** The module's exports: pointers and counts in, results written through pointers. */
-export interface KernelExports {
-  filter_grad(x: number, dy: number, dw: number, n0: number, n1: number, ...dims: number[]): void;
-  conv2d(x: number, w: number, y: number, r0: number, r1: number, ...dims: number[]): void;
-  conv2d_transpose(dy: number, wt: number, dx: number, r0: number, r1: number, ...dims: number[]): void;
-  gemm(a: number, b: number, c: number, m0: number, m1: number, ...dims: number[]): void;
-  col2im(cols: number, dx: number, r0: number, r1: number, ...dims: number[]): void;
-  im2col(x: number, cols: number, q0: number, p0: number, p1: number, ...dims: number[]): void;
-  relu_grad(dy: number, x: number, dx: number, i0: number, i1: number): void;
-  winograd_filter(w: number, u: number, ci: number, co: number, ci0: number, ci1: number, flipped: number): void;
-  winograd_conv(x: number, u: number, y: number, t0: number, t1: number, ...dims: number[]): void;
-  winograd4_filter(w: number, u: number, ci: number, co: number, ci0: number, ci1: number, flipped: number): void;
-  winograd4_conv(x: number, u: number, y: number, t0: number, t1: number, ...dims: number[]): void;
-  winograd_filter_grad(x: number, dy: number, dw: number, ci0: number, ci1: number, ...dims: number[]): void;
-  winograd4_filter_grad(x: number, dy: number, dw: number, ci0: number, ci1: number, ...dims: number[]): void;
-  bn_moments(x: number, c: number, r0: number, r1: number, shift: number, out: number): void;
-  bn_grad_sums(dy: number, x: number, c: number, r0: number, r1: number, mean: number, invstd: number, out: number): void;
-  channel_affine(x: number, y: number, c: number, r0: number, r1: number, a: number, b: number): void;
-  channel_affine2(dy: number, x: number, dx: number, c: number, r0: number, r1: number, a: number, b: number, d: number): void;
-}
-export type KernelName = keyof KernelExports;
+import { KERNEL_NAMES, MAX_KERNEL_ARGS, positional, type KernelArgs, type KernelExports, type KernelName } from './exports.js';
+
+export type { KernelArgs, KernelExports, KernelName } from './exports.js';
 
 /** Control block of one helper worker (Int32 slots). */
 const SEQ = 0; // bumped by the main thread for each job
@@ -40,10 +22,9 @@ const DONE = 1; // set by the worker to the job's SEQ when finished
 const STATUS = 2; // 0 ok, 1 failed
 const FUNCTION = 3; // index into KERNEL_NAMES
 const ARGS = 4;
-const MAX_ARGS = 20;
+const MAX_ARGS = MAX_KERNEL_ARGS;
 const CONTROL_SLOTS = ARGS + MAX_ARGS + 1;
 const WORKER_TIMEOUT_MS = 120_000;
-const KERNEL_NAMES: KernelName[] = ['filter_grad', 'conv2d', 'conv2d_transpose', 'relu_grad', 'gemm', 'col2im', 'im2col', 'winograd_filter', 'winograd_conv', 'winograd_filter_grad', 'winograd4_filter', 'winograd4_conv', 'winograd4_filter_grad', 'bn_moments', 'bn_grad_sums', 'channel_affine', 'channel_affine2'];
 
 // A dynamic import, not require: Node may run an eval'd worker as CommonJS or as an ES module.
 const workerSource = `
@@ -129,13 +110,12 @@ export class SimdKernels {
    * Runs `name` on `parts` slices of the work at once (slice 0 on this thread, the others on the
    * helpers), with the arguments `args(part)` gives each; returns when all are done.
    */
-  parallel(name: KernelName, parts: number, args: (part: number) => number[]): void {
+  parallel<K extends KernelName>(name: K, parts: number, args: (part: number) => KernelArgs<K>): void {
     const n = Math.max(1, Math.min(parts, this.threads));
     const fn = KERNEL_NAMES.indexOf(name);
     for (let t = 1; t < n; t++) {
       const helper = this.helpers[t - 1];
-      const a = args(t);
-      if (a.length > MAX_ARGS) throw new Error(`@cnn/backend: ${name} takes at most ${MAX_ARGS} arguments`);
+      const a = positional(name, args(t));
       for (let i = 0; i < a.length; i++) Atomics.store(helper.control, ARGS + i, a[i]);
       Atomics.store(helper.control, CONTROL_SLOTS - 1, a.length);
       Atomics.store(helper.control, FUNCTION, fn);
@@ -143,7 +123,7 @@ export class SimdKernels {
       Atomics.store(helper.control, SEQ, helper.seq);
       Atomics.notify(helper.control, SEQ);
     }
-    (this.exports[name] as (...a: number[]) => void)(...args(0));
+    this.exports[name](...positional(name, args(0)));
     for (let t = 1; t < n; t++) {
       const helper = this.helpers[t - 1];
       for (;;) {

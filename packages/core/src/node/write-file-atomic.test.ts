@@ -58,3 +58,14 @@ describe('writeFileAtomic', () => {
     expect(await readdir(dir)).toEqual(['race.bin']);
   });
 });
+
+describe('WriteFileAtomicError', () => {
+  it('is recognised by instanceof whichever copy of the package made it (ESM or CJS)', async () => {
+    const { createRequire } = await import('node:module');
+    const cjs = createRequire(import.meta.url)('../../dist/node.cjs') as typeof import('./write-file-atomic.js');
+    const fromCjs = new cjs.WriteFileAtomicError('/x', 'rename', new Error('boom'));
+    expect(fromCjs).toBeInstanceOf(WriteFileAtomicError);
+    expect(new WriteFileAtomicError('/x', 'write', 'e')).toBeInstanceOf(cjs.WriteFileAtomicError);
+    expect(new Error('other')).not.toBeInstanceOf(WriteFileAtomicError);
+  });
+});

@@ -12,7 +12,14 @@ export class WriteFileAtomicError extends Error {
     super(`Could not write ${file} (${step} failed): ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
     this.name = 'WriteFileAtomicError';
   }
+
+  /** `instanceof` holds across the ESM and CJS copies of this package (a CJS program may load either). */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
+  }
 }
+const BRAND = Symbol.for('@cnn/core:WriteFileAtomicError');
+Object.defineProperty(WriteFileAtomicError.prototype, BRAND, { value: true });
 
 /** A temporary sibling of `file`: same directory, so the final `rename` is atomic. */
 function tempPathFor(file: string): string {
