@@ -155,6 +155,11 @@ describe('exact resume (tensorflow, else cpu)', () => {
       'latest.json',
     ]);
 
+    // Another trainer seed cannot continue the same random stream: a clear error, not a silent restart.
+    const other = tinyModel(1);
+    await expect(train(baseOptions(other, { mode, outDir: out, resume: true, seed: 8, report: false }))).rejects.toThrow(/other settings.*seed 7 → 8/);
+    other.dispose();
+
     const c = tinyModel(12345); // different init: everything must come from the checkpoint
     const rest: StepRecord[] = [];
     // Count reads: the Loader is asked to start at batch 5, so the 5 trained batches are never read.
@@ -169,10 +174,6 @@ describe('exact resume (tensorflow, else cpu)', () => {
     expect(partial).toEqual(full.slice(0, 5));
     expect(rest.map((r) => r.loss)).toEqual(full.slice(5));
     expect(h2.epochs).toHaveLength(2);
-    // Another trainer seed cannot continue the same random stream: a clear error, not a silent restart.
-    const other = tinyModel(1);
-    await expect(train(baseOptions(other, { mode, outDir: out, resume: true, seed: 8, report: false }))).rejects.toThrow(/other settings.*seed 7 → 8/);
-    other.dispose();
   });
 });
 

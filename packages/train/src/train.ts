@@ -113,7 +113,7 @@ export async function train(options: TrainOptions): Promise<TrainHistory> {
   const optimizer = createOptimizer(o.optimizer, o.model.namedParameters());
   try {
     const run = await openRun(o, optimizer, stepsPerEpoch);
-    if (run.start.alreadyFinished) return { ...run.history, alreadyFinished: true, files: await existingFiles(run) };
+    if (run.start.alreadyFinished) return { ...run.history, alreadyFinished: true, files: existingFiles(run) };
     await trainWithSigint(run);
     return await finishRun(run);
   } finally {
@@ -154,7 +154,7 @@ async function openRun(o: TrainOptions, optimizer: Optimizer, stepsPerEpoch: num
 }
 
 /** The files a finished run left in `outDir`. */
-async function existingFiles(run: Run): Promise<TrainHistory['files']> {
+function existingFiles(run: Run): TrainHistory['files'] {
   const outDir = run.o.outDir!;
   const report = join(outDir, 'report.html');
   const best = join(outDir, 'best.safetensors');
