@@ -106,16 +106,19 @@ describe('cnn-cifar end to end (built CLI in a child process)', () => {
     expect(changed.stdout).toBe('');
     expect(readFileSync(metrics, 'utf8')).toBe(log);
 
-    // One more epoch, asked for explicitly.
+    // One more epoch, asked for explicitly (a run of 3 epochs gets the offline warm-up of 1 epoch,
+    // which 2-epoch runs skip: a derived setting that changes is listed too).
     const forced = await runCli([...flags('0.05', '3'), '--force-resume']);
     expect(forced.stderr).not.toMatch(/cnn-cifar: (internal )?error|^\s+at /m);
     expect(forced.code).toBe(0);
-    expect(forced.stdout).toContain('--force-resume: continuing with changed settings: epochs 2 → 3');
+    expect(forced.stdout).toContain('--force-resume: continuing with changed settings: epochs 2 → 3; schedule.warmupEpochs (not set) → 1');
     expect(forced.stdout).toMatch(/resumed from epoch 3, step 0/);
     expect(epochRecords(out).map((e) => e.epoch)).toEqual([0, 1, 2]);
     const records = readJsonl(metrics);
     expect(records.filter((r) => r.kind === 'start')).toHaveLength(1);
-    expect(records.filter((r) => r.kind === 'resume')).toMatchObject([{ epoch: 2, step: 0, changed: [{ setting: 'epochs', old: 2, now: 3 }] }]);
+    expect(records.filter((r) => r.kind === 'resume')).toMatchObject([
+      { epoch: 2, step: 0, changed: [{ setting: 'epochs', old: 2, now: 3 }, { setting: 'schedule.warmupEpochs', now: 1 }] },
+    ]);
     expect(checkCheckpointFiles(out)).toMatchObject({ epoch: 3, step: 0, finished: true });
   });
 
