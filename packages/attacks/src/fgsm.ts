@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor4D } from '@tensorflow/tfjs-core';
-import { ensureGradients, type Classifier } from '@cnn/backend';
+import type { Classifier } from '@cnn/core';
+import { ensureGradients } from '@cnn/core/gradients';
 import { argmaxHost, lossGradient } from './loss-gradient.js';
 import { classTensor, prepare, successOf } from './prepare.js';
 import { checkNonNegative, checkWithinBounds } from './validate.js';

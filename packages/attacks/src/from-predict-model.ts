@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, Tensor2D, Tensor4D } from '@tensorflow/tfjs-core';
-import type { Classifier } from '@cnn/backend';
+import type { Classifier } from '@cnn/core';
 
 /**
  * Anything with `predict(x)` (tf.LayersModel, tf.GraphModel) or `execute(x)` (tf.GraphModel)

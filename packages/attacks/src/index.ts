@@ -12,4 +12,4 @@ export {
 export { fromPredictModel, type FromPredictModelOptions, type PredictModel } from './from-predict-model.js';
 export { perExampleLoss } from './losses.js';
 export type { AttackFn, AttackLoss, AttackNorm, AttackResult, Bounds, CommonAttackOptions, LabelsInput } from './types.js';
-export type { Classifier, LabeledBatch } from '@cnn/backend';
+export type { Classifier, LabeledBatch } from '@cnn/core';

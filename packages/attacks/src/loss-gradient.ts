@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor1D, Tensor2D, Tensor4D } from '@tensorflow/tfjs-core';
-import type { Classifier } from '@cnn/backend';
+import type { Classifier } from '@cnn/core';
 import { perExampleLoss } from './losses.js';
 import type { AttackLoss } from './types.js';
 

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, Tensor4D } from '@tensorflow/tfjs-core';
-import type { Rng } from '@cnn/backend';
+import type { Rng } from '@cnn/core';
 
 /** Per-example L2 norm, shaped `[batch, 1, 1, 1]` to broadcast over NHWC. */
 export function l2Norm(t: Tensor4D): Tensor4D {

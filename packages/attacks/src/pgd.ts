@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor1D, Tensor4D } from '@tensorflow/tfjs-core';
-import { ensureGradients, type Classifier } from '@cnn/backend';
+import type { Classifier } from '@cnn/core';
+import { ensureGradients } from '@cnn/core/gradients';
 import { argmaxHost, lossGradient } from './loss-gradient.js';
 import { perExampleLoss } from './losses.js';
 import { normalizeL2, projectL2, projectLinf, selectRows, uniformL2Delta, uniformLinfDelta } from './perturbation.js';

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor1D, Tensor2D, Tensor4D } from '@tensorflow/tfjs-core';
-import { createRng, type Rng } from '@cnn/backend';
+import { createRng, type Rng } from '@cnn/core';
 import { checkImages, checkLabelRange, readLabels } from './validate.js';
 import { checkLogitsShape } from './loss-gradient.js';
 import type { CommonAttackOptions, LabelsInput } from './types.js';

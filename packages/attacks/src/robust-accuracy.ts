@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Classifier, LabeledBatch } from '@cnn/backend';
+import type { Classifier, LabeledBatch } from '@cnn/core';
 import { argmaxHost, checkLogitsShape } from './loss-gradient.js';
 import { readLabels } from './validate.js';
 import type { AttackFn } from './types.js';

@@ -1,6 +1,6 @@
-import type { Rng } from '@cnn/backend';
+import type { Rng } from '@cnn/core';
 import type { Tensor1D, Tensor4D } from '@tensorflow/tfjs-core';
-import type { Classifier } from '@cnn/backend';
+import type { Classifier } from '@cnn/core';
 
 /** Integer class indices, one per image: an int32 (or integer-valued) tensor, an array or an Int32Array. */
 export type LabelsInput = Tensor1D | readonly number[] | Int32Array;
