@@ -6,9 +6,8 @@ import { probeBackends } from './test-utils.js';
 
 /*
  * Determinism as a tested property: the same seeded training step gives bit-identical loss and
- * gradients run after run on one backend with one thread count. Here the configurations where that
- * holds; wasm with 2 threads is the open issue (docs/guides/backends.md, "Determinism") and is
- * covered by `pnpm test:soak`, not here, until its rare divergences are fixed.
+ * gradients run after run on one backend with one thread count (docs/guides/backends.md,
+ * "Determinism"). wasm runs in its own files: its thread count is fixed per process.
  */
 const available = await probeBackends(['tensorflow']);
 

@@ -9,54 +9,13 @@
  * is missing, or `CNN_WASM_SIMD_KERNELS=0`, the kernels that use these fall back to tfjs/XNNPACK.
  */
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { isNode, nodeImport, switchedOff } from '../threaded-module.js';
+import { isNode, switchedOff } from '../threaded-module.js';
 import { privateMemoryRelaxedWasm, privateMemoryWasm, sharedMemoryRelaxedWasm, sharedMemoryWasm } from './kernels-wasm.js';
 
-import { KERNEL_NAMES, MAX_KERNEL_ARGS, positional, type KernelArgs, type KernelExports, type KernelName } from './exports.js';
+import { KERNEL_NAMES, positional, type KernelArgs, type KernelExports, type KernelName } from './exports.js';
+import { awaitJob, postJob, startHelper, type Helper } from './helper-thread.js';
 
 export type { KernelArgs, KernelExports, KernelName } from './exports.js';
-
-/** Control block of one helper worker (Int32 slots). */
-const SEQ = 0; // bumped by the main thread for each job
-const DONE = 1; // set by the worker to the job's SEQ when finished
-const STATUS = 2; // 0 ok, 1 failed
-const FUNCTION = 3; // index into KERNEL_NAMES
-const ARGS = 4;
-const MAX_ARGS = MAX_KERNEL_ARGS;
-const CONTROL_SLOTS = ARGS + MAX_ARGS + 1;
-const WORKER_TIMEOUT_MS = 120_000;
-
-// A dynamic import, not require: Node may run an eval'd worker as CommonJS or as an ES module.
-const workerSource = `
-import('node:worker_threads').then(({ workerData, parentPort }) => {
-  const { module, memory, control, names } = workerData;
-  const c = new Int32Array(control);
-  const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
-  const fns = names.map((name) => exports[name]);
-  parentPort.postMessage('ready');
-  let seen = 0;
-  for (;;) {
-    Atomics.wait(c, ${SEQ}, seen);
-    seen = Atomics.load(c, ${SEQ});
-    try {
-      const count = Atomics.load(c, ${CONTROL_SLOTS - 1});
-      const args = [];
-      for (let i = 0; i < count; i++) args.push(Atomics.load(c, ${ARGS} + i));
-      fns[Atomics.load(c, ${FUNCTION})](...args);
-      Atomics.store(c, ${STATUS}, 0);
-    } catch (error) {
-      Atomics.store(c, ${STATUS}, 1);
-    }
-    Atomics.store(c, ${DONE}, seen);
-    Atomics.notify(c, ${DONE});
-  }
-});
-`;
-
-interface Helper {
-  control: Int32Array;
-  seq: number;
-}
 
 export class SimdKernels {
   private constructor(
@@ -80,20 +39,7 @@ export class SimdKernels {
     const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
     const helpers: Helper[] = [];
     if (threads > 1 && isNode() && memory.buffer instanceof SharedArrayBuffer) {
-      const { Worker } = await nodeImport<typeof import('node:worker_threads')>('node:worker_threads');
-      for (let i = 1; i < threads; i++) {
-        const control = new SharedArrayBuffer(4 * CONTROL_SLOTS);
-        const worker = new Worker(workerSource, { eval: true, workerData: { module, memory, control, names: KERNEL_NAMES } });
-        await new Promise<void>((resolve, reject) => {
-          worker.once('message', () => resolve());
-          worker.once('error', reject);
-          worker.once('exit', (code) => reject(new Error(`a wasm kernel worker exited with code ${code}`)));
-        });
-        worker.removeAllListeners();
-        worker.unref(); // never keeps Node alive
-        process.once('exit', () => void worker.terminate());
-        helpers.push({ control: new Int32Array(control), seq: 0 });
-      }
+      for (let i = 1; i < threads; i++) helpers.push(await startHelper(module, memory));
     }
     return new SimdKernels(memory, exports, helpers, relaxed);
   }
@@ -113,27 +59,12 @@ export class SimdKernels {
   parallel<K extends KernelName>(name: K, parts: number, args: (part: number) => KernelArgs<K>): void {
     const n = Math.max(1, Math.min(parts, this.threads));
     const fn = KERNEL_NAMES.indexOf(name);
-    for (let t = 1; t < n; t++) {
-      const helper = this.helpers[t - 1];
-      const a = positional(name, args(t));
-      for (let i = 0; i < a.length; i++) Atomics.store(helper.control, ARGS + i, a[i]);
-      Atomics.store(helper.control, CONTROL_SLOTS - 1, a.length);
-      Atomics.store(helper.control, FUNCTION, fn);
-      helper.seq++;
-      Atomics.store(helper.control, SEQ, helper.seq);
-      Atomics.notify(helper.control, SEQ);
-    }
-    this.exports[name](...positional(name, args(0)));
-    for (let t = 1; t < n; t++) {
-      const helper = this.helpers[t - 1];
-      for (;;) {
-        const done = Atomics.load(helper.control, DONE);
-        if (done === helper.seq) break;
-        if (Atomics.wait(helper.control, DONE, done, WORKER_TIMEOUT_MS) === 'timed-out') {
-          throw new Error(`@cnn/backend: a wasm kernel worker did not finish ${name} within 120 s`);
-        }
-      }
-      if (Atomics.load(helper.control, STATUS) !== 0) throw new Error(`@cnn/backend: the wasm kernel ${name} failed in a worker`);
+    for (let t = 1; t < n; t++) postJob(this.helpers[t - 1], fn, positional(name, args(t)));
+    try {
+      this.exports[name](...positional(name, args(0)));
+    } finally {
+      // Even when this thread's part failed: never return while a helper still writes.
+      for (let t = 1; t < n; t++) awaitJob(this.helpers[t - 1], name);
     }
   }
 }
