@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { createRng, initBackend } from '@cnn/backend';
+import { initBackend } from '@cnn/backend';
+import { createRng } from '@cnn/core';
 import { createModel } from '@cnn/models';
 import { adversarialBatch, attackName, defaultPgdStep, resolveAttack } from './adversarial.js';
 import type { TrainableModel } from './types.js';

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { fgsm, fgsmRandomStart, pgd } from '@cnn/attacks';
-import type { Classifier, Rng } from '@cnn/backend';
+import type { Classifier, Rng } from '@cnn/core';
 import type { AttackSpec, FgsmRsMode, PgdMode, TrainableModel } from './types.js';
 
 /** The model as a `Classifier` in the given BatchNorm mode, never moving the running statistics. */

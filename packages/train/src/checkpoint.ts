@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { mkdir, readFile, readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from './atomic-write.js';
+import { writeFileAtomic } from '@cnn/core/node';
 import { decodeSafetensors, encodeSafetensors, loadWeightsFromBytes, weightsToBytes, type Model } from '@cnn/models';
 import type { Optimizer, OptimizerStateJson } from './optimizer.js';
 import type { TrainableModel } from './types.js';

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { ensureGradients, type Classifier } from '@cnn/backend';
+import type { Classifier } from '@cnn/core';
+import { ensureGradients } from '@cnn/core/gradients';
 import { attackName, resolveAttack, runAttack } from './adversarial.js';
 import { calibrationSummary } from './calibration-summary.js';
 import { checkEvaluateOptions } from './config-check.js';

@@ -42,7 +42,8 @@ export {
 export { renderReport, writeReport } from './report.js';
 export { encodePng, pngDataUrl } from './png.js';
 export { lineChartSvg, type ChartSeries, type LineChartOptions } from './line-chart.js';
-export { writeFileAtomic } from './atomic-write.js';
+/** @deprecated import `writeFileAtomic` from `@cnn/core/node` (one atomic write for every package). */
+export { writeFileAtomic } from '@cnn/core/node';
 export type {
   TrainableModel,
   BatchSource,

@@ -1,5 +1,5 @@
 import { appendFile, readFile } from 'node:fs/promises';
-import { writeFileAtomic } from './atomic-write.js';
+import { writeFileAtomic } from '@cnn/core/node';
 
 // `metrics.jsonl`: one JSON record per line. A run appends `step`, `epoch`, `final` and `error`
 // records; its first record is rewritten atomically (never appended) so that the log holds exactly

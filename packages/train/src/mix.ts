@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { cutmix, mixup } from '@cnn/data';
-import type { Rng } from '@cnn/backend';
+import type { Rng } from '@cnn/core';
 import type { CutmixMode, MixupMode } from './types.js';
 
 /** A mixed batch: new tensors the caller disposes. */

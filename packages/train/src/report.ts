@@ -1,6 +1,6 @@
 import { escapeXml, lineChartSvg, type ChartSeries } from './line-chart.js';
 import { pngDataUrl } from './png.js';
-import { writeFileAtomic } from './atomic-write.js';
+import { writeFileAtomic } from '@cnn/core/node';
 import type { AttackSpec, EvalResult, ExampleImage, ReportInput } from './types.js';
 
 const pct = (v: number | undefined): string => (v === undefined || !Number.isFinite(v) ? '–' : `${(100 * v).toFixed(2)}%`);

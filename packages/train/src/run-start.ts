@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { backendInfo, type Rng } from '@cnn/backend';
+import { backendInfo } from '@cnn/backend';
+import type { Rng } from '@cnn/core';
 import { loadLatestCheckpoint, restoreCheckpoint, type LoadedCheckpoint } from './checkpoint.js';
 import { configChanges, formatConfigChanges, type ConfigChange } from './config-changes.js';
 import { resumeLog, startLog } from './metrics-log.js';

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { LabeledBatch, Rng } from '@cnn/backend';
+import type { LabeledBatch, Rng } from '@cnn/core';
 import { adversarialBatch } from './adversarial.js';
 import { clipByGlobalNorm } from './clip.js';
 import { lossTargets, softCrossEntropy } from './loss.js';

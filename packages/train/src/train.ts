@@ -1,7 +1,10 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { backendInfo, createRng, ensureGradients, type LabeledBatch, type Rng } from '@cnn/backend';
+import { backendInfo } from '@cnn/backend';
+import { createRng, disposeBatch, type LabeledBatch, type Rng } from '@cnn/core';
+import { ensureGradients } from '@cnn/core/gradients';
+import { writeFileAtomic } from '@cnn/core/node';
 import { encodeModelWeights, markRunFinished, saveCheckpoint } from './checkpoint.js';
 import { evaluate } from './evaluate.js';
 import { appendRecord } from './metrics-log.js';
@@ -10,7 +13,6 @@ import { Progress } from './progress.js';
 import { writeReport } from './report.js';
 import { beginRun, emptySums, type EpochSums, type RunStart } from './run-start.js';
 import { learningRateAt, learningRateForStep } from './schedule.js';
-import { writeFileAtomic } from './atomic-write.js';
 import { validateTrainOptions } from './train-options.js';
 import { modelClasses, NonFiniteLossError, trainStep, type StepOutcome } from './train-step.js';
 import type { BatchSource, EpochLoader, EvalLoader, EpochRecord, EvalResult, StepRecord, TrainHistory, TrainOptions, TrainingMode } from './types.js';
@@ -389,10 +391,6 @@ export function evalBatches(l: EvalLoader): BatchSource {
 
 function trainLoaderLength(o: TrainOptions): number {
   return epochBatches(o.trainLoader, 0).length ?? 0;
-}
-
-function disposeBatch(b: LabeledBatch): void {
-  for (const t of [b.images, b.labels, b.targets]) if (t && !t.isDisposed) t.dispose();
 }
 
 /** Drops the bulky parts of an evaluation for the per-epoch history / JSONL. */

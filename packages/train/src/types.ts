@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import type { LabeledBatch } from '@cnn/backend';
+import type { LabeledBatch } from '@cnn/core';
 import type { ReliabilityDiagram } from '@cnn/calibration';
 
 // ---------------------------------------------------------------------------------------------
