@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '@cnn/backend';
-import { createModel, loadWeights, type Model } from '@cnn/models';
+import { createModel, decodeSafetensors, loadWeights, weightsToBytes, type Model } from '@cnn/models';
+import type { TrainableModel } from './types.js';
 import { loadCheckpoint, loadLatestCheckpoint, restoreCheckpoint, saveCheckpoint } from './checkpoint.js';
 import { createOptimizer } from './optimizer.js';
 
@@ -66,16 +67,54 @@ describe('checkpoints', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it("stores a Model's trainingState(): its weights bytes (PyTorch layout, as weightsToBytes) and its dropout stream", async () => {
+    const d = join(dir, 'training-state');
+    const m = createModel('wrn_10_1', { widths: [4, 6, 8], stemWidth: 4, dropout: 0.5, seed: 9 });
+    m.apply(tf.zeros([1, 8, 8, 3]), { training: true }).dispose(); // draws from the dropout stream
+    const opt = createOptimizer({ type: 'sgd' }, m.namedParameters());
+    const path = await saveCheckpoint(d, { model: m, optimizer: opt, epoch: 0, step: 1, globalStep: 1, rng: [], config: {} });
+    const state = JSON.parse(await readFile(path, 'utf8'));
+    expect(new Uint8Array(await readFile(join(d, state.files.model)))).toEqual(weightsToBytes(m, { layout: 'pytorch' }));
+    expect(state.modelRng).toEqual(m.trainingState().rng);
+    m.dispose();
+    opt.dispose();
+  });
+
+  it('saves and restores a plain TrainableModel (no trainingState) by tensor name in TF.js layout', async () => {
+    const d = join(dir, 'plain');
+    const source = tiny(10);
+    const plain = (m: Model): TrainableModel => ({
+      apply: (x, o) => m.apply(x, o),
+      namedParameters: () => m.namedParameters(),
+      namedBuffers: () => m.namedBuffers(),
+    });
+    const opt = createOptimizer({ type: 'sgd' }, source.namedParameters());
+    await saveCheckpoint(d, { model: plain(source), optimizer: opt, epoch: 0, step: 1, globalStep: 1, rng: [], config: {} });
+    const ck = await loadLatestCheckpoint(d);
+    const { tensors, metadata } = decodeSafetensors(ck!.modelBytes);
+    expect(metadata?.layout).toBe('tfjs');
+    tf.dispose(Object.values(tensors));
+    const target = tiny(11);
+    const opt2 = createOptimizer({ type: 'sgd' }, target.namedParameters());
+    restoreCheckpoint(ck!, plain(target), opt2);
+    expect(snapshot(target)).toEqual(snapshot(source));
+    for (const x of [source, target]) x.dispose();
+    opt.dispose();
+    opt2.dispose();
+  });
+
   it('keeps only the newest checkpoints and removes stale temp files of killed writers', async () => {
     const d = join(dir, 'prune');
     const m = tiny(4);
     const opt = createOptimizer({ type: 'adam' }, m.namedParameters());
     await saveCheckpoint(d, { model: m, optimizer: opt, epoch: 0, step: 5, globalStep: 5, rng: [], config: {} });
     await writeFile(join(d, 'ckpt-000000-00000009.model.safetensors.tmp-999999-deadbeef'), 'partial');
+    // The temp-file name of @cnn/core/node's writeFileAtomic (what train writes with now).
+    await writeFile(join(d, '.ckpt-000000-00000009.optim.safetensors.999999.deadbeef.tmp'), 'partial');
     for (let e = 1; e <= 3; e++) await saveCheckpoint(d, { model: m, optimizer: opt, epoch: e, step: 0, globalStep: 10 * e, rng: [], config: {}, keep: 2 });
     const names = (await readdir(d)).sort();
     expect(names.filter((n) => n.endsWith('.json') && n !== 'latest.json')).toEqual(['ckpt-000002-00000000.json', 'ckpt-000003-00000000.json']);
-    expect(names.some((n) => n.includes('.tmp-'))).toBe(false);
+    expect(names.filter((n) => n.includes('.tmp'))).toEqual([]);
     m.dispose();
     opt.dispose();
   });

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { mkdir, readFile, readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '@cnn/core/node';
-import { decodeSafetensors, encodeSafetensors, loadWeightsFromBytes, weightsToBytes, type Model } from '@cnn/models';
+import { decodeSafetensors, encodeSafetensors } from '@cnn/models';
 import type { Optimizer, OptimizerStateJson } from './optimizer.js';
 import type { TrainableModel } from './types.js';
 
@@ -102,28 +102,26 @@ export function assignModelTensors(model: TrainableModel, tensors: Record<string
   }
 }
 
-/** True for a `Model` of `@cnn/models` (whose weight I/O knows the PyTorch layouts). */
-function isCnnModel(model: TrainableModel): model is TrainableModel & Model {
-  const m = model as Partial<Model>;
-  return typeof m.stateDict === 'function' && typeof m.loadStateDict === 'function' && typeof m.config === 'object' && m.config !== null;
+/** A model's weights as safetensors bytes in its own (TF.js) layout: for models without `trainingState()`. */
+function encodeTfjsLayout(model: TrainableModel): Uint8Array {
+  return encodeSafetensors(modelTensors(model), { format: 'pt', layout: 'tfjs' });
 }
 
 /**
- * The model's parameters and buffers as safetensors bytes. A `@cnn/models` Model is written by its
- * `weightsToBytes` in PyTorch layout (loadable by `loadWeights` and by PyTorch's
- * `load_state_dict`); any other {@link TrainableModel} in its own (TF.js) layout with
- * `__metadata__.layout = 'tfjs'`.
+ * The model's parameters and buffers as safetensors bytes. A model with `trainingState()` (a
+ * `@cnn/models` Model: PyTorch layout, loadable by `loadWeights` and by PyTorch's
+ * `load_state_dict`) writes its own; any other {@link TrainableModel} is written in its own
+ * (TF.js) layout with `__metadata__.layout = 'tfjs'`.
  */
 export function encodeModelWeights(model: TrainableModel): Uint8Array {
-  if (isCnnModel(model)) return weightsToBytes(model, { layout: 'pytorch' });
-  return encodeSafetensors(modelTensors(model), { format: 'pt', layout: 'tfjs' });
+  return model.trainingState ? model.trainingState().weights : encodeTfjsLayout(model);
 }
 
 /** Restores {@link encodeModelWeights}' bytes into the model (everything must match by name and shape). */
 export function decodeModelWeights(model: TrainableModel, bytes: Uint8Array, source = 'weights'): void {
-  if (isCnnModel(model)) {
+  if (model.loadTrainingState) {
     try {
-      loadWeightsFromBytes(model, bytes, { strict: true });
+      model.loadTrainingState({ weights: bytes });
     } catch (e) {
       throw new Error(`${source}: ${(e as Error).message}`);
     }
@@ -135,12 +133,6 @@ export function decodeModelWeights(model: TrainableModel, bytes: Uint8Array, sou
   } finally {
     tf.dispose(Object.values(tensors));
   }
-}
-
-/** False only when the model is known to draw nothing from its RNG (a `@cnn/models` Model without dropout). */
-function usesModelRng(model: TrainableModel): boolean {
-  const config = (model as { config?: { dropout?: unknown } }).config;
-  return !(config && typeof config === 'object' && (config.dropout === undefined || config.dropout === 0));
 }
 
 const pad = (n: number, w: number): string => String(n).padStart(w, '0');
@@ -156,7 +148,8 @@ export async function saveCheckpoint(dir: string, input: SaveCheckpointInput): P
   await mkdir(dir, { recursive: true });
   const stem = `ckpt-${pad(input.epoch, 6)}-${pad(input.step, 8)}`;
   const files = { model: `${stem}.model.safetensors`, optimizer: `${stem}.optim.safetensors` };
-  await writeFileAtomic(join(dir, files.model), encodeModelWeights(input.model));
+  const modelState = input.model.trainingState?.();
+  await writeFileAtomic(join(dir, files.model), modelState?.weights ?? encodeTfjsLayout(input.model));
   await writeFileAtomic(join(dir, files.optimizer), encodeSafetensors(input.optimizer.stateTensors(), { format: 'cnn-train-optimizer' }));
   const state: CheckpointState = {
     format: 'cnn-train-checkpoint',
@@ -165,7 +158,7 @@ export async function saveCheckpoint(dir: string, input: SaveCheckpointInput): P
     step: input.step,
     globalStep: input.globalStep,
     rng: input.rng,
-    modelRng: input.modelRng ?? input.model.getRngState?.(),
+    modelRng: input.modelRng ?? modelState?.rng ?? input.model.getRngState?.(),
     optimizer: input.optimizer.stateJson(),
     config: input.config,
     best: input.best,
@@ -193,8 +186,18 @@ async function prune(dir: string, keep: number, current: string): Promise<void> 
   }
   // Temp files of writes killed midway (never renamed) from other processes.
   for (const n of names) {
-    if (/\.tmp-(\d+)-[0-9a-f]+$/.test(n) && !n.includes(`.tmp-${process.pid}-`)) await unlink(join(dir, n)).catch(() => undefined);
+    const pid = tempFileWriterPid(n);
+    if (pid !== undefined && pid !== process.pid) await unlink(join(dir, n)).catch(() => undefined);
   }
+}
+
+/**
+ * The writer's process id when `name` is a temp file of an atomic write: `.<file>.<pid>.<hex>.tmp`
+ * (`@cnn/core/node`'s `writeFileAtomic`) or `<file>.tmp-<pid>-<hex>` (train's own, before it).
+ */
+function tempFileWriterPid(name: string): number | undefined {
+  const m = /^\..+\.(\d+)\.[0-9a-f]+\.tmp$/.exec(name) ?? /\.tmp-(\d+)-[0-9a-f]+$/.exec(name);
+  return m ? Number(m[1]) : undefined;
 }
 
 /** `latest.json`: the newest checkpoint's state file, and whether the run finished after it. */
@@ -286,23 +289,33 @@ export async function loadCheckpoint(statePath: string): Promise<LoadedCheckpoin
  */
 export function restoreCheckpoint(ck: LoadedCheckpoint, model: TrainableModel, optimizer: Optimizer): void {
   try {
-    decodeModelWeights(model, ck.modelBytes, ck.modelPath);
-    if (ck.state.modelRng && typeof model.setRngState === 'function') {
-      try {
-        model.setRngState(ck.state.modelRng);
-      } catch (e) {
-        // A model without dropout never draws from the stream: a model created with another seed
-        // (the weights come from the checkpoint anyway) resumes exactly all the same.
-        if (usesModelRng(model)) {
-          throw new Error(
-            `${ck.path}: cannot restore the model's dropout RNG (${(e as Error).message}); ` +
-              'create the model with the same seed as the checkpointed run for an exact resume',
-          );
-        }
-      }
-    }
+    if (model.loadTrainingState) restoreTrainingState(ck, model.loadTrainingState.bind(model));
+    else restoreTensorsAndRng(ck, model);
     optimizer.loadState(ck.state.optimizer, ck.optimizer);
   } finally {
     tf.dispose(Object.values(ck.optimizer));
+  }
+}
+
+/** A model that restores itself (weights and dropout stream, all or nothing, errors naming the part). */
+function restoreTrainingState(ck: LoadedCheckpoint, load: NonNullable<TrainableModel['loadTrainingState']>): void {
+  try {
+    load({ weights: ck.modelBytes, rng: ck.state.modelRng });
+  } catch (e) {
+    throw new Error(`checkpoint ${ck.path} (weights ${ck.modelPath}): ${(e as Error).message}`);
+  }
+}
+
+/** Any other model: its tensors by name, then its RNG stream when both sides have one. */
+function restoreTensorsAndRng(ck: LoadedCheckpoint, model: TrainableModel): void {
+  decodeModelWeights(model, ck.modelBytes, ck.modelPath);
+  if (!ck.state.modelRng || typeof model.setRngState !== 'function') return;
+  try {
+    model.setRngState(ck.state.modelRng);
+  } catch (e) {
+    throw new Error(
+      `${ck.path}: cannot restore the model's dropout RNG (${(e as Error).message}); ` +
+        'create the model with the same seed as the checkpointed run for an exact resume',
+    );
   }
 }

@@ -29,6 +29,14 @@ export interface TrainableModel {
   getRngState?(): number[];
   /** Restores {@link TrainableModel.getRngState}'s state. */
   setRngState?(state: readonly number[]): void;
+  /**
+   * What a checkpoint needs to resume the model exactly: its weights as safetensors bytes and its
+   * RNG state (`Model.trainingState()` of `@cnn/models`). When present, checkpoints and
+   * `best.safetensors` store these bytes; otherwise the tensors are written by name in TF.js layout.
+   */
+  trainingState?(): { weights: Uint8Array; rng: number[] };
+  /** Restores {@link TrainableModel.trainingState}'s output, all or nothing (`Model.loadTrainingState()`). */
+  loadTrainingState?(state: { weights: Uint8Array; rng?: readonly number[] }): void;
 }
 
 /** Where batches come from. Any async iterable of {@link LabeledBatch} (e.g. `loader()` of `@cnn/data`). */
