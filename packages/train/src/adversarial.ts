@@ -103,22 +103,22 @@ export async function runAttack(
   seed: number,
 ): Promise<{ adversarial: tf.Tensor4D; success: boolean[] }> {
   if (!(spec.eps >= 0)) throw new RangeError(`attack ${attackName(spec)}: eps must be ≥ 0, got ${spec.eps}`);
-  switch (spec.type) {
-    case 'pgd': {
-      const steps = spec.steps ?? 20;
+  // The defaults live in resolveAttack only: what runs is what the report lists.
+  const resolved = resolveAttack(spec);
+  switch (resolved.type) {
+    case 'pgd':
       return pgd(classifier, images, labels, {
-        eps: spec.eps,
-        stepSize: spec.stepSize ?? defaultPgdStep(spec.eps),
-        steps,
-        restarts: spec.restarts ?? 1,
-        randomStart: spec.randomStart ?? true,
+        eps: resolved.eps,
+        stepSize: resolved.stepSize,
+        steps: resolved.steps,
+        restarts: resolved.restarts,
+        randomStart: resolved.randomStart,
         seed,
       });
-    }
     case 'fgsm':
-      return fgsm(classifier, images, labels, { eps: spec.eps });
+      return fgsm(classifier, images, labels, { eps: resolved.eps });
     case 'fgsm-rs':
-      return fgsmRandomStart(classifier, images, labels, { eps: spec.eps, stepSize: spec.stepSize, seed });
+      return fgsmRandomStart(classifier, images, labels, { eps: resolved.eps, stepSize: resolved.stepSize, seed });
     default:
       throw new Error(`unknown attack type "${(spec as { type: string }).type}" (use pgd, fgsm, fgsm-rs)`);
   }
