@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { fgsm, fgsmRandomStart, pgd } from '@cnn/attacks';
+import { fgsm, fgsmRandomStart, pgd, type LabelsInput } from '@cnn/attacks';
 import type { Classifier, Rng } from '@cnn/core';
 import type { AttackSpec, FgsmRsMode, PgdMode, TrainableModel } from './types.js';
 
@@ -99,7 +99,7 @@ export async function runAttack(
   spec: AttackSpec,
   classifier: Classifier,
   images: tf.Tensor4D,
-  labels: tf.Tensor1D,
+  labels: LabelsInput,
   seed: number,
 ): Promise<{ adversarial: tf.Tensor4D; success: boolean[] }> {
   if (!(spec.eps >= 0)) throw new RangeError(`attack ${attackName(spec)}: eps must be ≥ 0, got ${spec.eps}`);

@@ -60,6 +60,7 @@ describe('evaluate', () => {
     expect(Object.keys(rob.perAttack)).toEqual(['fgsm', 'pgd-3', 'noop']);
     expect(rob.perAttack.noop).toBeCloseTo(rob.clean, 12); // ε = 0 changes nothing
     expect(rob.worstCase).toBeLessThanOrEqual(Math.min(...Object.values(rob.perAttack)));
+    for (const acc of Object.values(rob.perAttack)) expect(acc).toBeLessThanOrEqual(rob.clean); // only clean-correct ones are attacked
 
     expect(r.examples).toHaveLength(3);
     for (const ex of r.examples!) {
@@ -69,7 +70,30 @@ describe('evaluate', () => {
       expect(maxDiff).toBeLessThanOrEqual(eps + 1e-6);
       expect(maxDiff).toBeGreaterThan(0);
       expect(ex.attack).toBe('fgsm');
+      expect(ex.cleanPrediction).toBe(ex.label); // the attacked examples are the clean-correct ones
     }
+  });
+
+  it('counts as robust only examples correct on clean images and under the attack (AutoAttack, as robustAccuracy)', async () => {
+    // Two copies of a 1×1 grey image of class 1 and a classifier whose class-1 logit is 10·sin(4π·p): at
+    // p = (π + 0.1)/(4π) it predicts class 0 (wrong); FGSM at ε = 1/4 moves p by 1/4 uphill in the
+    // loss, past the trough of the sine, to where the prediction is class 1 — "correct" under attack.
+    const p = (Math.PI + 0.1) / (4 * Math.PI);
+    const classifier = (x: tf.Tensor4D): tf.Tensor2D =>
+      tf.tidy(() => {
+        const l1 = tf.mul(tf.sin(tf.mul(tf.reshape(x, [-1, 1]), 4 * Math.PI)), 10);
+        return tf.concat([tf.zerosLike(l1), l1], 1) as tf.Tensor2D;
+      });
+    const oneImage = {
+      async *[Symbol.asyncIterator]() {
+        yield { images: tf.fill([2, 1, 1, 1], p) as tf.Tensor4D, labels: tf.tensor1d([1, 1], 'int32') };
+      },
+    };
+    const r = await evaluate(classifier, oneImage, { attacks: [{ type: 'fgsm', eps: 0.25 }] });
+    expect(r.accuracy).toBe(0);
+    expect(r.robust!.clean).toBe(0);
+    expect(r.robust!.perAttack.fgsm).toBe(0);
+    expect(r.robust!.worstCase).toBe(0);
   });
 
   it('takes a Classifier as well as a Model and gives the same numbers', async () => {

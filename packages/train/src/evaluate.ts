@@ -1,9 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { LabelsInput } from '@cnn/attacks';
 import type { Classifier } from '@cnn/core';
 import { ensureGradients } from '@cnn/core/gradients';
-import { attackName, resolveAttack, runAttack } from './adversarial.js';
+import { attackName, resolveAttack } from './adversarial.js';
 import { calibrationSummary } from './calibration-summary.js';
 import { checkEvaluateOptions } from './config-check.js';
+import { batchRobustCounts, type FirstAttackObserver } from './robust-counts.js';
 import type { BatchSource, EvalResult, EvaluateOptions, ExampleImage, RobustResult, TrainableModel } from './types.js';
 
 /** The classifier view of a model: a `TrainableModel` runs in evaluation mode (running BN statistics). */
@@ -17,8 +19,10 @@ export function asClassifier(model: TrainableModel | Classifier): Classifier {
  * Evaluates a model on the batches of `loader`, in evaluation mode:
  * clean accuracy, NLL, Brier, ECE and the debiased ℓ2 calibration errors (top-label and marginal,
  * via `@cnn/calibration`), the reliability diagram, and — with `options.attacks` — robust accuracy
- * per attack (via `@cnn/attacks`) and in the worst case over all attacks (an example counts only if
- * it is classified correctly clean and under every attack). ε and images in `[0, 1]` pixel units.
+ * per attack and in the worst case over all attacks, counted by `robustAccuracy` of `@cnn/attacks`
+ * (AutoAttack's definition: only examples correct on clean images are attacked; the others count
+ * as non-robust). Kept adversarial examples are therefore clean-correct ones. ε and images in
+ * `[0, 1]` pixel units.
  *
  * Disposes every batch it reads and stops reading once `maxExamples` are done; leaves
  * `tf.memory().numTensors` unchanged.
@@ -76,28 +80,12 @@ export async function evaluate(model: TrainableModel | Classifier, loader: Batch
           const x = m < take ? tf.slice(images, [0, 0, 0, 0], [m, -1, -1, -1]) : images;
           const y = m < take ? tf.slice(labelsT, [0], [m]) : labelsT;
           try {
-            const survives = new Uint8Array(m);
-            for (let i = 0; i < m; i++) survives[i] = cleanPred[i] === labels[i] ? 1 : 0;
-            cleanCorrectAttacked += survives.reduce((s, v) => s + v, 0);
-            for (let a = 0; a < attacks.length; a++) {
-              const { adversarial: adv, success } = await runAttack(attacks[a], classifier, x, y, seed + 7919 * batchIndex + a);
-              try {
-                if (success.length !== m) throw new Error(`attack ${names[a]} returned ${success.length} results for ${m} examples`);
-                for (let i = 0; i < m; i++) {
-                  if (!success[i]) perAttackCorrect[a]++;
-                  else survives[i] = 0;
-                }
-                if (a === 0 && examples.length < keepExamples) {
-                  const advPredT = tf.tidy(() => tf.argMax(classifier(adv), 1));
-                  const advPred = advPredT.dataSync();
-                  advPredT.dispose();
-                  keep(examples, keepExamples, x, adv, labels, cleanPred, advPred, names[0]);
-                }
-              } finally {
-                adv.dispose();
-              }
-            }
-            worstCorrect += survives.reduce((s, v) => s + v, 0);
+            const keepFirst: FirstAttackObserver | undefined =
+              examples.length < keepExamples ? (clean, adv, ys) => keepAttacked(examples, keepExamples, classifier, clean, adv, ys, names[0]) : undefined;
+            const counts = await batchRobustCounts(attacks, names, classifier, x, y, seed + 7919 * batchIndex, keepFirst);
+            cleanCorrectAttacked += counts.clean;
+            names.forEach((nm, a) => (perAttackCorrect[a] += counts.attacks[nm]));
+            worstCorrect += counts.worstCase;
             attacked += m;
           } finally {
             if (x !== images) x.dispose();
@@ -151,6 +139,23 @@ function argmaxRows(p: Float32Array, k: number): Int32Array {
     out[i] = best;
   }
   return out;
+}
+
+/** Keeps examples of the first attack: clean images it attacked (all correct when clean), adversarial images and predictions. */
+function keepAttacked(
+  out: ExampleImage[],
+  max: number,
+  classifier: Classifier,
+  clean: tf.Tensor4D,
+  adv: tf.Tensor4D,
+  labels: LabelsInput,
+  attack: string,
+): void {
+  const ys = Int32Array.from(labels instanceof tf.Tensor ? labels.dataSync() : labels);
+  const advPredT = tf.tidy(() => tf.argMax(classifier(adv), 1));
+  const advPred = advPredT.dataSync();
+  advPredT.dispose();
+  keep(out, max, clean, adv, ys, ys, advPred, attack);
 }
 
 function keep(

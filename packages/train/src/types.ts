@@ -254,9 +254,13 @@ export interface EvaluateOptions {
 export interface RobustResult {
   /** Clean accuracy on the attacked subset. */
   clean: number;
-  /** Accuracy under each attack, by attack name. */
+  /**
+   * Accuracy under each attack, by attack name: correct on the clean image and not fooled by the
+   * attack (only clean-correct examples are attacked, as in AutoAttack and `robustAccuracy` of
+   * `@cnn/attacks`), so never above `clean`.
+   */
   perAttack: Record<string, number>;
-  /** Accuracy when an example counts as correct only if it survives every attack. */
+  /** Accuracy when an example counts as correct only if it is correct clean and survives every attack. */
   worstCase: number;
   /** Number of attacked examples. */
   n: number;
