@@ -1,16 +1,10 @@
-import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import { backendInfo } from '@cnn/backend';
-import { createRng, disposeBatch, type LabeledBatch, type Rng } from '@cnn/core';
+import { createRng, disposeBatch, type Rng } from '@cnn/core';
 import { ensureGradients } from '@cnn/core/gradients';
-import { writeFileAtomic } from '@cnn/core/node';
-import { encodeModelWeights, markRunFinished, saveCheckpoint } from './checkpoint.js';
 import { evaluate } from './evaluate.js';
-import { appendRecord } from './metrics-log.js';
 import { createOptimizer, type Optimizer } from './optimizer.js';
 import { Progress } from './progress.js';
-import { writeReport } from './report.js';
+import { RunFiles } from './run-files.js';
 import { beginRun, emptySums, type EpochSums, type RunStart } from './run-start.js';
 import { learningRateAt, learningRateForStep } from './schedule.js';
 import { validateTrainOptions } from './train-options.js';
@@ -65,8 +59,8 @@ interface Run {
   progress: Progress;
   config: Record<string, unknown>;
   stepsPerEpoch: number;
-  ckptDir?: string;
-  metricsPath?: string;
+  /** The run folder, when there is an `outDir`. */
+  files?: RunFiles;
   bestMetric: { name: string; mode: 'max' | 'min' };
   start: RunStart;
   history: TrainHistory;
@@ -103,6 +97,10 @@ interface Run {
  *
  * Leaves `tf.memory().numTensors` unchanged (apart from the model's own updated variables), also
  * when it throws.
+ *
+ * In parts: restore ({@link openRun}) → the epochs ({@link runEpoch}) → end of epoch ({@link endEpoch}:
+ * evaluation, best model, checkpoint) → finish ({@link finishRun}); the run folder belongs to one
+ * {@link RunFiles}.
  */
 export async function train(options: TrainOptions): Promise<TrainHistory> {
   validateTrainOptions(options);
@@ -115,7 +113,7 @@ export async function train(options: TrainOptions): Promise<TrainHistory> {
   const optimizer = createOptimizer(o.optimizer, o.model.namedParameters());
   try {
     const run = await openRun(o, optimizer, stepsPerEpoch);
-    if (run.start.alreadyFinished) return { ...run.history, alreadyFinished: true, files: existingFiles(run) };
+    if (run.start.alreadyFinished) return { ...run.history, alreadyFinished: true, files: run.files!.existing() };
     await trainWithSigint(run);
     return await finishRun(run);
   } finally {
@@ -123,15 +121,13 @@ export async function train(options: TrainOptions): Promise<TrainHistory> {
   }
 }
 
-/** Creates `outDir` and decides where the run begins (see {@link beginRun}). */
+/** Restore: creates `outDir` and decides where the run begins (see {@link beginRun}). */
 async function openRun(o: TrainOptions, optimizer: Optimizer, stepsPerEpoch: number): Promise<Run> {
-  const ckptDir = o.outDir ? join(o.outDir, 'checkpoints') : undefined;
-  const metricsPath = o.outDir ? join(o.outDir, 'metrics.jsonl') : undefined;
+  const files = o.outDir ? await RunFiles.open(o.outDir) : undefined;
   const progress = new Progress(o.progress ?? 'auto');
   const rng = createRng(o.seed ?? 0).fork(0x7a1);
   const config = recordedConfig(o, stepsPerEpoch);
-  if (o.outDir) await mkdir(o.outDir, { recursive: true });
-  const start = await beginRun({ o, optimizer, rng, config, ckptDir, metricsPath, progress });
+  const start = await beginRun({ o, optimizer, rng, config, ckptDir: files?.checkpoints, metricsPath: files?.metrics, progress });
   const name = o.bestMetric?.name ?? 'accuracy';
   return {
     o,
@@ -141,8 +137,7 @@ async function openRun(o: TrainOptions, optimizer: Optimizer, stepsPerEpoch: num
     progress,
     config,
     stepsPerEpoch,
-    ckptDir,
-    metricsPath,
+    files,
     bestMetric: { name, mode: o.bestMetric?.mode ?? defaultBestMode(name) },
     start,
     history: start.history,
@@ -155,28 +150,15 @@ async function openRun(o: TrainOptions, optimizer: Optimizer, stepsPerEpoch: num
   };
 }
 
-/** The files a finished run left in `outDir`. */
-function existingFiles(run: Run): TrainHistory['files'] {
-  const outDir = run.o.outDir!;
-  const report = join(outDir, 'report.html');
-  const best = join(outDir, 'best.safetensors');
-  return {
-    outDir,
-    metrics: run.metricsPath,
-    ...(existsSync(report) ? { report } : {}),
-    ...(existsSync(best) ? { best } : {}),
-  };
-}
-
 const jsonl = async (run: Run, record: Record<string, unknown>): Promise<void> => {
-  if (run.metricsPath) await appendRecord(run.metricsPath, record);
+  await run.files?.log(record);
 };
 
 /** Writes a checkpoint at (epoch, step) when the run has an `outDir`. */
 async function checkpoint(run: Run, epoch: number, step: number): Promise<void> {
-  if (!run.ckptDir) return;
+  if (!run.files) return;
   const { history } = run;
-  const path = await saveCheckpoint(run.ckptDir, {
+  const path = await run.files.saveCheckpoint({
     model: run.o.model,
     optimizer: run.optimizer,
     epoch,
@@ -202,7 +184,7 @@ async function trainWithSigint(run: Run): Promise<void> {
   if (handleSigint) process.on('SIGINT', onSigint);
   try {
     for (let epoch = run.start.epoch; epoch < run.o.epochs; epoch++) {
-      const stopped = await trainEpoch(run, epoch);
+      const stopped = await runEpoch(run, epoch);
       if (stopped || run.stopRequested) break;
       if (run.o.maxSteps !== undefined && run.globalStep >= run.o.maxSteps) break;
     }
@@ -221,7 +203,7 @@ async function trainWithSigint(run: Run): Promise<void> {
 }
 
 /** Trains one epoch (from the resume point in the first); returns true when the run stopped mid-epoch (SIGINT, maxSteps). */
-async function trainEpoch(run: Run, epoch: number): Promise<boolean> {
+async function runEpoch(run: Run, epoch: number): Promise<boolean> {
   const { o, progress, stepsPerEpoch } = run;
   const epochStart = Date.now();
   const skip = epoch === run.start.epoch ? run.start.step : 0;
@@ -324,10 +306,9 @@ async function trackBest(run: Run, epoch: number, result: EvalResult): Promise<v
   const better = !history.best || (bestMetric.mode === 'max' ? value > history.best.value : value < history.best.value);
   if (!better) return;
   history.best = { epoch, metric: bestMetric.name, value };
-  if (o.outDir) {
-    await writeFileAtomic(join(o.outDir, 'best.safetensors'), encodeModelWeights(o.model));
-    await writeFileAtomic(join(o.outDir, 'best.json'), JSON.stringify({ ...history.best, time: new Date().toISOString() }));
-    history.files = { ...(history.files ?? { outDir: o.outDir }), best: join(o.outDir, 'best.safetensors') };
+  if (run.files) {
+    await run.files.saveBest(o.model, history.best);
+    history.files = { ...(history.files ?? { outDir: run.files.outDir }), best: run.files.best };
   }
 }
 
@@ -344,11 +325,11 @@ async function finishRun(run: Run): Promise<TrainHistory> {
     history.final = await evaluate(o.model, evalBatches(o.evalLoader), { keepExamples: 16, ...final });
     await jsonl(run, { kind: 'final', ...stripForHistory(history.final), time: new Date().toISOString() });
   }
-  if (!o.outDir) return history;
-  history.files = { ...(history.files ?? { outDir: o.outDir }), metrics: run.metricsPath };
+  const { files } = run;
+  if (!files) return history;
+  history.files = { ...(history.files ?? { outDir: files.outDir }), metrics: files.metrics };
   if (o.report ?? true) {
-    const reportPath = join(o.outDir, 'report.html');
-    await writeReport(reportPath, {
+    history.files.report = await files.writeReport({
       title: o.title ?? 'Training run',
       config: run.config,
       backend: backendInfo(),
@@ -356,9 +337,8 @@ async function finishRun(run: Run): Promise<TrainHistory> {
       notes: history.interrupted ? ['Run interrupted (SIGINT); resume with resume: true.'] : undefined,
       classNames: o.classNames ?? (Array.isArray(o.config?.classNames) ? (o.config.classNames as string[]) : undefined),
     });
-    history.files.report = reportPath;
   }
-  if (run.ckptDir && !history.interrupted && run.trainedEpochs >= o.epochs) await markRunFinished(run.ckptDir);
+  if (!history.interrupted && run.trainedEpochs >= o.epochs) await files.markFinished();
   return history;
 }
 
