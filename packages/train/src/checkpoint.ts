@@ -15,7 +15,7 @@ export interface CheckpointState {
   step: number;
   /** Optimisation steps done so far. */
   globalStep: number;
-  /** State of the trainer's RNG (`Rng.getState()` of `@cnn/backend`). */
+  /** State of the trainer's RNG (`Rng.getState()` of `@cnn/core`). */
   rng: number[];
   /** State of the model's dropout-mask stream (`model.getRngState()`), when the model has one. */
   modelRng?: number[];
