@@ -12,3 +12,5 @@
 export { BATCH_NORM_TRAIN, BATCH_NORM_TRAIN_GRAD, CONV2D_BIAS, RELU_GRAD } from './simd/names.js';
 export { simdKernelRuns, simdKernels, kernelsFor, backendMemory } from './simd/state.js';
 export { wasmState, type WasmState } from './wasm-state.js';
+export type { SimdKernels, KernelArgs, KernelExports, KernelName } from './simd/simd-kernels.js';
+export { KERNEL_SIGNATURES } from './simd/exports.js';

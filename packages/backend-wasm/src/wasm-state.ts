@@ -1,6 +1,6 @@
 import { sharedState } from './shared-state.js';
 
-/** What the wasm setup chose, for {@link backendInfo}. */
+/** What the wasm setup chose, for `@cnn/backend`'s `backendInfo()`. */
 export interface WasmState {
   /** XNNPACK threads (1 when single-threaded). */
   threads: number;

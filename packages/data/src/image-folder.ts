@@ -117,7 +117,7 @@ export class ImageFolderDataset implements Dataset {
 /**
  * Scans `root/<class>/…` and returns an {@link ImageFolderDataset}. Throws, naming the folder, when
  * `root` is missing, has no class folders, or a class folder has no images. Directory links are
- * followed without loops or double counting (see {@link listClassImages}): class folders may be
+ * followed without loops or double counting (see `listClassImages`): class folders may be
  * links to anywhere; below them a link may not lead out of the root (or that class folder).
  */
 export async function loadImageFolder(options: LoadImageFolderOptions): Promise<ImageFolderDataset> {

@@ -54,3 +54,4 @@ export {
   type LoadedWeightsInfo,
 } from './weights.js';
 export { saveWeights, loadWeights, writeFileAtomic } from './weights-file.js';
+export type { TableModelName } from './model-table.js';

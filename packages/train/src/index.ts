@@ -48,6 +48,7 @@ export type {
   TrainableModel,
   BatchSource,
   EpochLoader,
+  EpochStart,
   EvalLoader,
   OptimizerCommon,
   SgdConfig,

@@ -98,9 +98,9 @@ interface Run {
  * Leaves `tf.memory().numTensors` unchanged (apart from the model's own updated variables), also
  * when it throws.
  *
- * In parts: restore ({@link openRun}) → the epochs ({@link runEpoch}) → end of epoch ({@link endEpoch}:
- * evaluation, best model, checkpoint) → finish ({@link finishRun}); the run folder belongs to one
- * {@link RunFiles}.
+ * In parts: restore (`openRun`) → the epochs (`runEpoch`) → end of epoch (`endEpoch`:
+ * evaluation, best model, checkpoint) → finish (`finishRun`); the run folder belongs to one
+ * `RunFiles`.
  */
 export async function train(options: TrainOptions): Promise<TrainHistory> {
   validateTrainOptions(options);

@@ -2,7 +2,7 @@
  * The boundary between TypeScript and csrc/: every function the kernel module exports, with its
  * arguments in order and named as in the C source (pointers are byte offsets into tfjs' memory,
  * the rest counts and flags). Calls are built as named records and turned into positional
- * arguments in one place ({@link positional}); the export list is derived from this table, and a
+ * arguments in one place (`positional`); the export list is derived from this table, and a
  * test checks that the built module exports exactly these functions with these arities.
  */
 export const KERNEL_SIGNATURES = {

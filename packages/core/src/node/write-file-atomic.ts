@@ -31,7 +31,7 @@ function tempPathFor(file: string): string {
  * the whole new one, never a part: the bytes go to a temporary file in the same directory, are
  * flushed to disk (fsync), then renamed over `file`; the directory is flushed too so that the
  * rename survives a power loss. Creates the directory. On failure the temporary file is removed,
- * `file` is untouched, and the error ({@link WriteFileAtomicError}) names the file and the step.
+ * `file` is untouched, and the error (`WriteFileAtomicError`) names the file and the step.
  */
 export async function writeFileAtomic(file: string, data: Uint8Array | string): Promise<void> {
   const dir = path.dirname(file);
