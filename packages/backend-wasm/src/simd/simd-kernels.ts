@@ -8,10 +8,8 @@
  * `wasmThreads: 1`, or a wasm backend the user started). Where neither fits, or WebAssembly SIMD
  * is missing, or `CNN_WASM_SIMD_KERNELS=0`, the kernels that use these fall back to tfjs/XNNPACK.
  */
-import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { isNode, switchedOff } from '../threaded-module.js';
 import { privateMemoryRelaxedWasm, privateMemoryWasm, sharedMemoryRelaxedWasm, sharedMemoryWasm } from './kernels-wasm.js';
-
 import { KERNEL_NAMES, positional, type KernelArgs, type KernelExports, type KernelName } from './exports.js';
 import { awaitJob, postJob, startHelper, type Helper } from './helper-thread.js';
 
