@@ -1,2 +1,6 @@
-/** `@cnn/corruptions`: common corruptions and AugMix's image operations (work in progress). */
-export {};
+/**
+ * @packageDocumentation
+ * `@cnn/corruptions`: the common corruptions of CIFAR-10-C / ImageNet-C and the PIL image
+ * operations AugMix uses, on plain RGB bytes; no runtime dependency, no tensors, browser-safe.
+ */
+export type { RgbImage } from './types.js';
