@@ -8,3 +8,4 @@
 export type { Classifier, LabeledBatch } from './types.js';
 export { disposeBatch } from './dispose-batch.js';
 export { createRng, type Rng } from './rng.js';
+export { TensorScope, withTensorScope } from './tensor-scope.js';
