@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor1D, Tensor4D } from '@tensorflow/tfjs-core';
-import type { Classifier, Rng } from '@cnn/core';
+import { withTensorScope, type Classifier, type Rng } from '@cnn/core';
 import { ensureGradients } from '@cnn/core/gradients';
 import { argmaxHost, lossGradient } from './loss-gradient.js';
 import { perExampleLoss } from './losses.js';
@@ -62,40 +62,32 @@ export async function apgd(classifier: Classifier, images: Tensor4D, labels: Lab
   const robust = successOf(await argmaxHost(clean), p).map((s) => !s);
   clean.dispose();
   const bestLoss = new Float32Array(p.batch).fill(-Infinity);
-  let out = tf.clone(images);
-  try {
+  return withTensorScope(async (scope) => {
+    let out = scope.track(tf.clone(images));
     for (let r = 0; r < restarts; r++) {
       const rows = range(p.batch).filter((i) => robust[i]);
       if (rows.length === 0) break;
       const x = takeRows(images, rows);
+      if (x !== images) scope.track(x);
       const init = r === 0 && options.initialDelta ? takeRows(options.initialDelta, rows) : undefined;
-      try {
-        const run = await apgdRun(classifier, x, rows, p, { norm, eps, steps, rho, init });
-        // Fooled rows take their fooling iterate; robust rows the highest-loss point so far.
-        const replace = Array.from(rows, (row, j) => run.fooled[j] || run.lossBest[j] > bestLoss[row]);
-        const chosen = selectRows(run.fooled, run.xBestAdv, run.xBest);
-        const next = replaceRows(out, rows, chosen, replace);
-        [chosen, run.xBestAdv, run.xBest].forEach((t) => t.dispose());
-        out.dispose();
-        out = next;
-        rows.forEach((row, j) => {
-          if (run.fooled[j]) robust[row] = false;
-          else if (run.lossBest[j] > bestLoss[row]) bestLoss[row] = run.lossBest[j];
-        });
-      } finally {
-        if (x !== images) x.dispose();
-        if (init && init !== options.initialDelta) init.dispose();
-      }
+      if (init && init !== options.initialDelta) scope.track(init);
+      const run = await apgdRun(classifier, x, rows, p, { norm, eps, steps, rho, init });
+      scope.trackAll([run.xBestAdv, run.xBest]);
+      // Fooled rows take their fooling iterate; robust rows the highest-loss point so far.
+      const replace = Array.from(rows, (row, j) => run.fooled[j] || run.lossBest[j] > bestLoss[row]);
+      const chosen = scope.track(selectRows(run.fooled, run.xBestAdv, run.xBest));
+      out = scope.track(replaceRows(out, rows, chosen, replace));
+      rows.forEach((row, j) => {
+        if (run.fooled[j]) robust[row] = false;
+        else if (run.lossBest[j] > bestLoss[row]) bestLoss[row] = run.lossBest[j];
+      });
+      scope.collect([out]);
     }
-    if (options.measureSuccess === false) return { adversarial: out, success: [] };
-    const z = tf.tidy(() => classifier(out));
+    if (options.measureSuccess === false) return { adversarial: scope.keep(out), success: [] };
+    const z = scope.track(tf.tidy(() => classifier(out)));
     const success = successOf(await argmaxHost(z), p);
-    z.dispose();
-    return { adversarial: out, success };
-  } catch (error) {
-    out.dispose();
-    throw error;
-  }
+    return { adversarial: scope.keep(out), success };
+  });
 }
 
 interface RunConfig {
@@ -154,28 +146,19 @@ export async function apgdRun(classifier: Classifier, x: Tensor4D, rows: Int32Ar
   const nIter2 = Math.max(Math.floor(0.22 * steps), 1);
   const nIterMin = Math.max(Math.floor(0.06 * steps), 1);
   const sizeDecr = Math.max(Math.floor(0.03 * steps), 1);
-  const classes = classTensor(p.classes, rows);
-  const held: tf.Tensor[] = [classes];
-  const own = <T extends tf.Tensor>(t: T): T => {
-    held.push(t);
-    return t;
-  };
-  const drop = (t: tf.Tensor): void => {
-    const i = held.indexOf(t);
-    if (i >= 0) held.splice(i, 1);
-    t.dispose();
-  };
-  try {
+  return withTensorScope(async (scope) => {
+    const classes = scope.track(classTensor(p.classes, rows));
     const grade = async (xAdv: Tensor4D): Promise<{ grad: Tensor4D; loss: Float32Array; pred: Int32Array }> => {
       const { grad, logits } = lossGradient(p.fn, classifier, xAdv, classes, 'ce', false, 1, (z) => p.checkLogits(z, n));
-      const lossT = perExampleLoss(logits, classes, 'ce', false) as Tensor1D;
+      scope.trackAll([grad, logits]);
+      const lossT = scope.track(perExampleLoss(logits, classes, 'ce', false) as Tensor1D);
       const [loss, pred] = await Promise.all([lossT.data() as Promise<Float32Array>, argmaxHost(logits)]);
-      lossT.dispose();
-      logits.dispose();
-      return { grad: own(grad), loss, pred };
+      scope.release(lossT);
+      scope.release(logits);
+      return { grad, loss, pred };
     };
 
-    let xAdv = own(
+    let xAdv = scope.track(
       tf.tidy(() => tf.clipByValue(tf.add(x, c.init ?? apgdStart(x.shape, norm, eps, p.rng)), p.low, p.high) as Tensor4D),
     );
     let xBest = xAdv;
@@ -194,16 +177,13 @@ export async function apgdRun(classifier: Classifier, x: Tensor4D, rows: Int32Ar
     let lossBestLastCheck = Float32Array.from(lossBest);
     let reducedLastCheck: boolean[] = new Array(n).fill(true);
 
-    // Several names may point at one tensor: free a replaced one only when no name keeps it.
-    const release = (...ts: tf.Tensor[]): void => {
-      const live = new Set<tf.Tensor>([xAdv, xBest, xBestAdv, grad, gradBest, xAdvOld]);
-      for (const t of ts) if (!live.has(t)) drop(t);
-    };
+    // Several names may point at one tensor: after each step the scope frees what none keeps.
+    const collect = (): void => scope.collect([classes, xAdv, xBest, xBestAdv, grad, gradBest, xAdvOld]);
 
     for (let i = 0; i < steps; i++) {
       const a = i > 0 ? 0.75 : 1.0;
-      const step = own(tf.tensor4d(stepSize, [n, 1, 1, 1]));
-      const next = own(
+      const step = scope.track(tf.tensor4d(stepSize, [n, 1, 1, 1]));
+      const next = scope.track(
         tf.tidy(() => {
           const grad2 = tf.sub(xAdv, xAdvOld);
           if (norm === 'linf') {
@@ -216,29 +196,20 @@ export async function apgdRun(classifier: Classifier, x: Tensor4D, rows: Int32Ar
           return projectL2Apgd(x, tf.sub(y, x), eps, p.low, p.high);
         }),
       );
-      drop(step);
-      const prevOld = xAdvOld;
+      scope.release(step);
       xAdvOld = xAdv;
-      const prevGrad = grad;
       xAdv = next;
       ({ grad, loss, pred } = await grade(xAdv));
-      release(prevOld, prevGrad);
 
       const wrong = successOf(pred, p, rows);
       for (let j = 0; j < n; j++) if (wrong[j]) fooled[j] = true;
-      if (wrong.some(Boolean)) {
-        const old = xBestAdv;
-        xBestAdv = own(selectRows(wrong, xAdv, xBestAdv));
-        release(old);
-      }
+      if (wrong.some(Boolean)) xBestAdv = scope.track(selectRows(wrong, xAdv, xBestAdv));
       lossSteps.set(loss, i * n);
       const improved = Array.from(loss, (v, j) => v > lossBest[j]);
       if (improved.some(Boolean)) {
-        const [ob, og] = [xBest, gradBest];
-        xBest = own(selectRows(improved, xAdv, xBest));
-        gradBest = own(selectRows(improved, grad, gradBest));
+        xBest = scope.track(selectRows(improved, xAdv, xBest));
+        gradBest = scope.track(selectRows(improved, grad, gradBest));
         improved.forEach((imp, j) => imp && (lossBest[j] = loss[j]));
-        release(ob, og);
       }
 
       counter3++;
@@ -259,24 +230,15 @@ export async function apgdRun(classifier: Classifier, x: Tensor4D, rows: Int32Ar
         lossBestLastCheck = Float32Array.from(lossBest);
         if (reduce.some(Boolean)) {
           reduce.forEach((red, j) => red && (stepSize[j] /= 2));
-          const [oa, og] = [xAdv, grad];
-          xAdv = own(selectRows(reduce, xBest, xAdv));
-          grad = own(selectRows(reduce, gradBest, grad));
-          release(oa, og);
+          xAdv = scope.track(selectRows(reduce, xBest, xAdv));
+          grad = scope.track(selectRows(reduce, gradBest, grad));
         }
         k = Math.max(k - sizeDecr, nIterMin);
         counter3 = 0;
       }
+      collect();
     }
-    // Hand over xBest and xBestAdv (clones when they are one tensor); everything else is freed.
-    const result: ApgdRun = {
-      xBest: tf.clone(xBest),
-      xBestAdv: tf.clone(xBestAdv),
-      fooled,
-      lossBest,
-    };
-    return result;
-  } finally {
-    for (const t of held) t.dispose();
-  }
+    // Hand over xBest and xBestAdv as fresh tensors (they may be one tensor); the scope frees the rest.
+    return { xBest: tf.clone(xBest), xBestAdv: tf.clone(xBestAdv), fooled, lossBest };
+  });
 }

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor1D, Tensor4D } from '@tensorflow/tfjs-core';
-import type { Classifier } from '@cnn/core';
+import { withTensorScope, type Classifier } from '@cnn/core';
 import { ensureGradients } from '@cnn/core/gradients';
 import { argmaxHost, lossGradient } from './loss-gradient.js';
 import { perExampleLoss } from './losses.js';
@@ -90,40 +90,34 @@ export async function pgd(classifier: Classifier, images: Tensor4D, labels: Labe
   const measure = options.measureSuccess !== false;
   const cfg: RunConfig = { norm, eps, alpha, steps, loss, earlyStop, randomStart, initialDelta: options.initialDelta, final: measure || restarts > 1 };
 
-  let best = await runOnce(classifier, images, range(p.batch), p, cfg);
-  try {
+  return withTensorScope(async (scope) => {
+    const first = await runOnce(classifier, images, range(p.batch), p, cfg);
+    let adv = scope.track(first.adv);
+    const { success, loss: bestLoss } = first;
     for (let r = 1; r < restarts; r++) {
       // With early stop, fooled examples are final: only the others are attacked again.
-      const rows = earlyStop ? range(p.batch).filter((i) => !best.success[i]) : range(p.batch);
+      const rows = earlyStop ? range(p.batch).filter((i) => !success[i]) : range(p.batch);
       if (rows.length === 0) break;
       const x = takeRows(images, rows);
-      let run: RunResult;
-      try {
-        run = await runOnce(classifier, x, rows, p, cfg);
-      } finally {
-        if (x !== images) x.dispose();
-      }
+      if (x !== images) scope.track(x);
+      const run = await runOnce(classifier, x, rows, p, cfg);
+      scope.track(run.adv);
       const replace = Array.from(rows, (row, j) => {
         const ns = run.success[j];
-        const os = best.success[row];
-        return (ns && !os) || (ns === os && run.loss[j] > best.loss[row]);
+        const os = success[row];
+        return (ns && !os) || (ns === os && run.loss[j] > bestLoss[row]);
       });
-      const adv = replaceRows(best.adv, rows, run.adv, replace);
-      run.adv.dispose();
-      best.adv.dispose();
+      adv = scope.track(replaceRows(adv, rows, run.adv, replace));
       rows.forEach((row, j) => {
         if (replace[j]) {
-          best.success[row] = run.success[j];
-          best.loss[row] = run.loss[j];
+          success[row] = run.success[j];
+          bestLoss[row] = run.loss[j];
         }
       });
-      best = { ...best, adv };
+      scope.collect([adv]);
     }
-  } catch (error) {
-    best.adv.dispose();
-    throw error;
-  }
-  return { adversarial: best.adv, success: measure ? best.success : [] };
+    return { adversarial: scope.keep(adv), success: measure ? success : [] };
+  });
 }
 
 interface RunConfig {
@@ -142,65 +136,53 @@ interface RunConfig {
 /** One PGD run on the rows `rows` of the batch (`x` holds exactly those rows). */
 async function runOnce(classifier: Classifier, x: Tensor4D, rows: Int32Array, p: Prepared, c: RunConfig): Promise<RunResult> {
   const n = rows.length;
-  const classes = classTensor(p.classes, rows);
-  let adv: Tensor4D = tf.tidy(() => {
-    if (c.initialDelta) return tf.clipByValue(tf.add(x, c.initialDelta), p.low, p.high) as Tensor4D;
-    if (!c.randomStart) return tf.clone(x);
-    const delta = c.norm === 'linf' ? uniformLinfDelta(x.shape, c.eps, p.rng) : uniformL2Delta(x.shape, c.eps, p.rng);
-    return tf.clipByValue(tf.add(x, delta), p.low, p.high) as Tensor4D;
-  });
-  const step = (xs: Tensor4D, a: Tensor4D, g: Tensor4D): Tensor4D =>
-    tf.tidy(() =>
-      c.norm === 'linf'
-        ? projectLinf(xs, tf.add(a, tf.mul(c.alpha, tf.sign(g))) as Tensor4D, c.eps, p.low, p.high)
-        : projectL2(xs, tf.add(a, tf.mul(c.alpha, normalizeL2(g))) as Tensor4D, c.eps, p.low, p.high),
+  return withTensorScope(async (scope) => {
+    const classes = scope.track(classTensor(p.classes, rows));
+    let adv: Tensor4D = scope.track(
+      tf.tidy(() => {
+        if (c.initialDelta) return tf.clipByValue(tf.add(x, c.initialDelta), p.low, p.high) as Tensor4D;
+        if (!c.randomStart) return tf.clone(x);
+        const delta = c.norm === 'linf' ? uniformLinfDelta(x.shape, c.eps, p.rng) : uniformL2Delta(x.shape, c.eps, p.rng);
+        return tf.clipByValue(tf.add(x, delta), p.low, p.high) as Tensor4D;
+      }),
     );
-  // Early stop: examples frozen at the first iterate that fooled the classifier.
-  const frozen = new Array<boolean>(n).fill(false);
-  let nFrozen = 0;
-  try {
+    const step = (xs: Tensor4D, a: Tensor4D, g: Tensor4D): Tensor4D =>
+      tf.tidy(() =>
+        c.norm === 'linf'
+          ? projectLinf(xs, tf.add(a, tf.mul(c.alpha, tf.sign(g))) as Tensor4D, c.eps, p.low, p.high)
+          : projectL2(xs, tf.add(a, tf.mul(c.alpha, normalizeL2(g))) as Tensor4D, c.eps, p.low, p.high),
+      );
+    // Early stop: examples frozen at the first iterate that fooled the classifier.
+    const frozen = new Array<boolean>(n).fill(false);
+    let nFrozen = 0;
     for (let s = 0; s < c.steps && nFrozen < n; s++) {
       const { grad, logits } = lossGradient(p.fn, classifier, adv, classes, c.loss, p.targeted, p.batch, (z) => p.checkLogits(z, n));
-      let next: Tensor4D;
-      try {
-        if (c.earlyStop) {
-          successOf(await argmaxHost(logits), p, rows).forEach((fooled, i) => {
-            if (fooled && !frozen[i]) {
-              frozen[i] = true;
-              nFrozen++;
-            }
-          });
-        }
-        next = step(x, adv, grad);
-      } finally {
-        grad.dispose();
-        logits.dispose();
+      scope.trackAll([grad, logits]);
+      if (c.earlyStop) {
+        successOf(await argmaxHost(logits), p, rows).forEach((fooled, i) => {
+          if (fooled && !frozen[i]) {
+            frozen[i] = true;
+            nFrozen++;
+          }
+        });
       }
-      if (nFrozen > 0) {
-        // Every row is still computed on the full batch, so the others' iterates are exactly
-        // those of a run without early stop (kernels may round differently for other batch sizes).
-        const kept = selectRows(frozen, adv, next);
-        next.dispose();
-        next = kept;
-      }
-      adv.dispose();
+      let next = scope.track(step(x, adv, grad));
+      // Every row is still computed on the full batch, so the others' iterates are exactly
+      // those of a run without early stop (kernels may round differently for other batch sizes).
+      if (nFrozen > 0) next = scope.track(selectRows(frozen, adv, next));
       adv = next;
+      scope.collect([classes, adv]);
     }
-    if (!c.final) return { adv, success: [], loss: new Float32Array(0) };
-    const logits = tf.tidy(() => {
-      const z = classifier(adv);
-      p.checkLogits(z, n);
-      return z;
-    });
-    const lossT = perExampleLoss(logits, classes, c.loss, p.targeted) as Tensor1D;
+    if (!c.final) return { adv: scope.keep(adv), success: [], loss: new Float32Array(0) };
+    const logits = scope.track(
+      tf.tidy(() => {
+        const z = classifier(adv);
+        p.checkLogits(z, n);
+        return z;
+      }),
+    );
+    const lossT = scope.track(perExampleLoss(logits, classes, c.loss, p.targeted) as Tensor1D);
     const [pred, lossV] = await Promise.all([argmaxHost(logits), lossT.data() as Promise<Float32Array>]);
-    logits.dispose();
-    lossT.dispose();
-    return { adv, success: successOf(pred, p, rows), loss: lossV };
-  } catch (error) {
-    adv.dispose();
-    throw error;
-  } finally {
-    classes.dispose();
-  }
+    return { adv: scope.keep(adv), success: successOf(pred, p, rows), loss: lossV };
+  });
 }
