@@ -13,6 +13,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { SimdKernels } from './simd/simd-kernels.js';
 import { backendMemory, simdKernels } from './simd/state.js';
 import { isNode, nodeImport, registerThreadedWasm, switchedOff } from './threaded-module.js';
+import { kernelSwitches, readKernelSwitches } from './simd/switches.js';
 import { wasmState, type WasmState } from './wasm-state.js';
 
 /** The kernels we add to (or replace in) tfjs-backend-wasm 4.22 so that it trains well. */
@@ -122,6 +123,8 @@ export async function startSimdKernels(backend: BackendWasm): Promise<void> {
   const state = wasmState.current;
   const memory = backendMemory(backend);
   let what: string;
+  // The CNN_WASM_* path switches are read here, once, not on every kernel call.
+  kernelSwitches.current = readKernelSwitches();
   if (switchedOff('CNN_WASM_SIMD_KERNELS')) {
     simdKernels.current = null;
     what = 'SIMD kernels off (CNN_WASM_SIMD_KERNELS=0)';

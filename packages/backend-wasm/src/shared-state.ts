@@ -1,9 +1,12 @@
 import type { SimdKernels } from './simd/simd-kernels.js';
+import type { KernelSwitches } from './simd/switches.js';
 import type { WasmState } from './wasm-state.js';
 
 interface SharedState {
   simdKernels: { current: SimdKernels | null };
   wasmState: { current: WasmState | null };
+  /** Filled on first use by simd/switches.ts (absent in a state made by an older copy). */
+  kernelSwitches?: { current: KernelSwitches };
 }
 
 /**

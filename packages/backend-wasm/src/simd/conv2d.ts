@@ -13,7 +13,7 @@ import {
 } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { callKernel, release, zeroFilled } from '../kernel-call.js';
-import { switchedOff } from '../threaded-module.js';
+import { kernelSwitches } from './switches.js';
 import { simdGemm } from './gemm.js';
 import { patchesConv2d, patchesFit } from './im2col.js';
 import { sliceStart, type SimdKernels } from './simd-kernels.js';
@@ -69,7 +69,7 @@ export function convGeometry(p: ConvProblem) {
  * maps with many channels (ResNet's last stage at batch 1) stay with the direct kernel.
  */
 export function winogradFits(p: ConvProblem): boolean {
-  if (switchedOff('CNN_WASM_WINOGRAD')) return false;
+  if (!kernelSwitches.current.winograd) return false;
   const tiles = p.n * Math.ceil(p.oh / 2) * Math.ceil(p.ow / 2);
   return p.kh === 3 && p.kw === 3 && p.sh === 1 && p.sw === 1 && p.ci % 4 === 0 && p.co % 8 === 0 && tiles >= 64 && p.oh >= 4 && p.ow >= 4;
 }
@@ -79,7 +79,7 @@ export function winogradFits(p: ConvProblem): boolean {
  * channels in whole 8-wide panels.
  */
 export function gemmFits(p: ConvProblem): boolean {
-  return p.kh === 1 && p.kw === 1 && p.sh === 1 && p.sw === 1 && p.top === 0 && p.left === 0 && p.oh === p.h && p.ow === p.w && p.co % 8 === 0 && !switchedOff('CNN_WASM_GEMM');
+  return p.kh === 1 && p.kw === 1 && p.sh === 1 && p.sw === 1 && p.top === 0 && p.left === 0 && p.oh === p.h && p.ow === p.w && p.co % 8 === 0 && kernelSwitches.current.gemm;
 }
 
 /** The Winograd size for a convolution {@link winogradFits} takes. */
@@ -93,7 +93,7 @@ export function winogradSize(p: ConvProblem): WinogradSize {
  * (36·Ci·Co values per call).
  */
 export function winograd4Fits(p: ConvProblem): boolean {
-  if (!winogradFits(p) || switchedOff('CNN_WASM_WINOGRAD4')) return false;
+  if (!winogradFits(p) || !kernelSwitches.current.winograd4) return false;
   const tiles = p.n * Math.ceil(p.oh / 4) * Math.ceil(p.ow / 4);
   return tiles >= WINOGRAD4_MIN_TILES;
 }
@@ -260,7 +260,7 @@ export function conv2dWithSimd(original: KernelConfig): KernelConfig {
     const { inputs, backend, attrs } = args;
     const { x, filter } = inputs;
     const kernels = kernelsFor(backend);
-    const p = kernels != null && !switchedOff('CNN_WASM_SIMD_CONV') ? problemOf(x, filter, attrs) : null;
+    const p = kernels != null && kernelSwitches.current.simdConv ? problemOf(x, filter, attrs) : null;
     if (kernels == null || p == null || !oursFit(p)) return fallback(args);
     return simdConv2d(kernels, backend, x, filter, p);
   };

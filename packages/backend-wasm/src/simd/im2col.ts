@@ -1,7 +1,7 @@
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { release } from '../kernel-call.js';
-import { switchedOff } from '../threaded-module.js';
+import { kernelSwitches } from './switches.js';
 import type { ConvProblem } from './conv2d.js';
 import { gemmInto } from './gemm.js';
 import { sliceStart, type SimdKernels } from './simd-kernels.js';
@@ -21,7 +21,7 @@ const MIN_PIXELS_PER_THREAD = 256;
  * 512→1024 stride 2 45.1 → 19.9 ms, the 7×7 stem 70.7 → 58.6 ms).
  */
 export function patchesFit(p: ConvProblem): boolean {
-  return p.co % 8 === 0 && !switchedOff('CNN_WASM_IM2COL');
+  return p.co % 8 === 0 && kernelSwitches.current.im2col;
 }
 
 /** Copies the patches of output pixels [q0, q1) into `cols` and calls `each`, chunk by chunk. */

@@ -8,6 +8,7 @@ import { initBackend, kernelsDetails } from '../test-support/start-backend.js';
 import { startSimdKernels } from '../setup-wasm.js';
 import { sourceFiles, sourceSha256 } from './kernels-wasm.js';
 import { backendMemory, kernelsFor, simdKernels } from './state.js';
+import { kernelSwitches, withKernelSwitches, type KernelSwitches } from './switches.js';
 import { maxRelErr } from '@cnn/core/testing';
 
 describe('our WebAssembly SIMD kernels', () => {
@@ -32,24 +33,21 @@ describe('our WebAssembly SIMD kernels', () => {
     // 11×13: partial tiles of both sizes; batch 8: ≥ 4M multiply-adds, so both threads run.
     const x = rng(1, 8 * 11 * 13 * 16);
     const w = rng(2, 3 * 3 * 16 * 24);
-    const conv = (backend: string, off?: string) => {
+    const conv = (backend: string, off: Partial<KernelSwitches> = {}) => {
       tf.setBackend(backend);
-      if (off) process.env[off] = '0';
-      try {
+      return withKernelSwitches(off, () => {
         const y = tf.conv2d(tf.tensor4d(x, [8, 11, 13, 16]), tf.tensor4d(w, [3, 3, 16, 24]), 1, 'same');
         const out = y.dataSync() as Float32Array;
         tf.dispose(y);
         return out;
-      } finally {
-        if (off) delete process.env[off];
-      }
+      });
     };
     await initBackend('cpu');
     const want = conv('cpu');
     await initBackend('wasm', { wasmThreads: 2 });
     const f4 = conv('wasm');
-    const f2 = conv('wasm', 'CNN_WASM_WINOGRAD4');
-    const direct = conv('wasm', 'CNN_WASM_WINOGRAD');
+    const f2 = conv('wasm', { winograd4: false });
+    const direct = conv('wasm', { winograd: false });
     const relErr = (a: Float32Array) => maxRelErr(a, want);
     // F(4×4, 3×3)'s transforms scale values by up to 8 and 1/24: ≈ 10× F(2×2)'s rounding error
     // (measured 2.0e-5 here vs 1.3e-6; direct 8e-7), the price of 4× fewer multiplications, as in cuDNN/NNPACK.
@@ -67,27 +65,24 @@ describe('our WebAssembly SIMD kernels', () => {
     const dyShape: [number, number, number, number] = [20, 13, 11, 16];
     const x = rng(3, xShape.reduce((a, b) => a * b));
     const dy = rng(4, dyShape.reduce((a, b) => a * b));
-    const grad = (backend: string, off?: string) => {
+    const grad = (backend: string, off: Partial<KernelSwitches> = {}) => {
       tf.setBackend(backend);
-      if (off) process.env[off] = '0';
-      try {
+      return withKernelSwitches(off, () => {
         const attrs = { strides: [1, 1], pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 12, 16] } as unknown as tf.NamedAttrMap;
         const [xt, dyt] = [tf.tensor4d(x, xShape), tf.tensor4d(dy, dyShape)];
         const g = tf.engine().runKernel('Conv2DBackpropFilter', { x: xt, dy: dyt }, attrs) as tf.Tensor;
         const out = g.dataSync() as Float32Array;
         tf.dispose([g, xt, dyt]);
         return out;
-      } finally {
-        if (off) delete process.env[off];
-      }
+      });
     };
     await initBackend('cpu');
     const want = grad('cpu');
     await initBackend('wasm', { wasmThreads: 2 });
     const before = tf.memory().numTensors;
     const f4 = grad('wasm');
-    const f2 = grad('wasm', 'CNN_WASM_WINOGRAD4');
-    const direct = grad('wasm', 'CNN_WASM_WINOGRAD');
+    const f2 = grad('wasm', { winograd4: false });
+    const direct = grad('wasm', { winograd: false });
     expect(tf.memory().numTensors).toBe(before);
     const relErr = (a: Float32Array) => maxRelErr(a, want);
     // Sums over 2,860 (F(2×2)) or 780 (F(4×4)) tiles of transformed values, on smooth data
@@ -121,5 +116,33 @@ describe('our WebAssembly SIMD kernels', () => {
     }
     await startSimdKernels(backend);
     expect(kernelsFor(backend)?.threads).toBe(2);
+  });
+
+  it('read the CNN_WASM_* path switches once, when they start: a later change of the environment has no effect', async () => {
+    await initBackend('wasm', { wasmThreads: 2 });
+    const backend = tf.backend() as unknown as BackendWasm;
+    const x = tf.tensor4d(Float32Array.from({ length: 8 * 11 * 13 * 16 }, (_, i) => Math.sin(i * 0.731)), [8, 11, 13, 16]);
+    const w = tf.tensor4d(Float32Array.from({ length: 3 * 3 * 16 * 24 }, (_, i) => Math.cos(i * 0.377)), [3, 3, 16, 24]);
+    const run = () => {
+      const y = tf.conv2d(x, w, 1, 'same');
+      const out = y.dataSync().slice();
+      y.dispose();
+      return out;
+    };
+    const started = run();
+    process.env.CNN_WASM_WINOGRAD4 = '0';
+    try {
+      expect(kernelSwitches.current.winograd4).toBe(true);
+      expect(run()).toEqual(started); // same path, bit for bit
+      await startSimdKernels(backend); // a (re)start reads them again
+
+      expect(kernelSwitches.current.winograd4).toBe(false);
+      expect(run()).not.toEqual(started); // F(2×2) rounds differently
+    } finally {
+      delete process.env.CNN_WASM_WINOGRAD4;
+      await startSimdKernels(backend);
+      tf.dispose([x, w]);
+    }
+    expect(kernelSwitches.current.winograd4).toBe(true);
   });
 });
