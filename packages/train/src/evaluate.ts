@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LabelsInput } from '@cnn/attacks';
-import type { Classifier } from '@cnn/core';
+import { withTensorScope, type Classifier, type TensorScope } from '@cnn/core';
 import { ensureGradients } from '@cnn/core/gradients';
 import { attackName, resolveAttack } from './adversarial.js';
 import { calibrationSummary } from './calibration-summary.js';
@@ -39,84 +39,30 @@ export async function evaluate(model: TrainableModel | Classifier, loader: Batch
   const keepExamples = options.keepExamples ?? 0;
   const seed = options.seed ?? 0;
 
-  const probChunks: Float32Array[] = [];
-  const labelChunks: Int32Array[] = [];
-  let numClasses = 0;
-  let n = 0;
-  let attacked = 0;
-  let cleanCorrectAttacked = 0;
-  let worstCorrect = 0;
-  const perAttackCorrect = names.map(() => 0);
-  const examples: ExampleImage[] = [];
-  let batchIndex = 0;
+  const tally: Tally = { probChunks: [], labelChunks: [], numClasses: 0, n: 0, attacked: 0, cleanCorrect: 0, worstCorrect: 0, perAttackCorrect: names.map(() => 0), examples: [], batchIndex: 0 };
+  const plan: BatchPlan = { classifier, attacks, names, maxExamples, attackMax, keepExamples, seed };
 
   for await (const batch of loader) {
-    if (n >= maxExamples) {
-      // Stop reading: dispose this batch and leave the loop (the source's return() ends it).
-      for (const t of [batch.images, batch.labels, batch.targets]) if (t && !t.isDisposed) t.dispose();
-      break;
-    }
-    try {
-      const b = batch.images.shape[0];
-      if (batch.labels.shape[0] !== b) throw new Error(`evaluate: batch has ${b} images but ${batch.labels.shape[0]} labels`);
-      const take = Math.min(b, maxExamples - n);
-      const images = take < b ? tf.slice(batch.images, [0, 0, 0, 0], [take, -1, -1, -1]) : batch.images;
-      const labelsT = take < b ? tf.slice(batch.labels, [0], [take]) : batch.labels;
-      try {
-        const probsT = tf.tidy(() => tf.softmax(classifier(images)));
-        const probs = probsT.dataSync().slice() as Float32Array;
-        numClasses = probsT.shape[1] as number;
-        probsT.dispose();
-        const labels = Int32Array.from(labelsT.dataSync());
-        for (const y of labels) {
-          if (!Number.isInteger(y) || y < 0 || y >= numClasses) throw new Error(`evaluate: label ${y} outside [0, ${numClasses - 1}]`);
-        }
-        probChunks.push(probs);
-        labelChunks.push(labels);
-        const cleanPred = argmaxRows(probs, numClasses);
-
-        const m = Math.min(take, attackMax - attacked);
-        if (attacks.length > 0 && m > 0) {
-          const x = m < take ? tf.slice(images, [0, 0, 0, 0], [m, -1, -1, -1]) : images;
-          const y = m < take ? tf.slice(labelsT, [0], [m]) : labelsT;
-          try {
-            const keepFirst: FirstAttackObserver | undefined =
-              examples.length < keepExamples ? (clean, adv, ys) => keepAttacked(examples, keepExamples, classifier, clean, adv, ys, names[0]) : undefined;
-            const counts = await batchRobustCounts(attacks, names, classifier, x, y, seed + 7919 * batchIndex, keepFirst);
-            cleanCorrectAttacked += counts.clean;
-            names.forEach((nm, a) => (perAttackCorrect[a] += counts.attacks[nm]));
-            worstCorrect += counts.worstCase;
-            attacked += m;
-          } finally {
-            if (x !== images) x.dispose();
-            if (y !== labelsT) y.dispose();
-          }
-        } else if (examples.length < keepExamples) {
-          keep(examples, keepExamples, images, undefined, labels, cleanPred, undefined, undefined);
-        }
-        n += take;
-        batchIndex++;
-        options.onProgress?.(n);
-      } finally {
-        if (images !== batch.images) images.dispose();
-        if (labelsT !== batch.labels) labelsT.dispose();
-      }
-    } finally {
-      for (const t of [batch.images, batch.labels, batch.targets]) if (t && !t.isDisposed) t.dispose();
-    }
-    if (n >= maxExamples) break;
+    // One scope per batch owns the batch and every slice of it, on success and on error.
+    await withTensorScope(async (scope) => {
+      scope.trackAll([batch.images, batch.labels, ...(batch.targets ? [batch.targets] : [])]);
+      if (tally.n < maxExamples) await evaluateBatch(plan, tally, batch.images, batch.labels, scope);
+    });
+    options.onProgress?.(tally.n);
+    if (tally.n >= maxExamples) break;
   }
+  const { n, numClasses, attacked, examples } = tally;
   if (n === 0) throw new Error('evaluate: the loader yielded no examples');
 
-  const probs = concatF32(probChunks, n * numClasses);
-  const labels = concatI32(labelChunks, n);
+  const probs = concatF32(tally.probChunks, n * numClasses);
+  const labels = concatI32(tally.labelChunks, n);
   const cal = calibrationSummary(probs, labels, numClasses, options.bins ?? 15);
   const result: EvalResult = { n, ...cal };
   if (attacks.length > 0) {
     const robust: RobustResult = {
-      clean: cleanCorrectAttacked / attacked,
-      perAttack: Object.fromEntries(names.map((nm, i) => [nm, perAttackCorrect[i] / attacked])),
-      worstCase: worstCorrect / attacked,
+      clean: tally.cleanCorrect / attacked,
+      perAttack: Object.fromEntries(names.map((nm, i) => [nm, tally.perAttackCorrect[i] / attacked])),
+      worstCase: tally.worstCorrect / attacked,
       n: attacked,
       attacks: attacks.map(resolveAttack),
     };
@@ -128,6 +74,67 @@ export async function evaluate(model: TrainableModel | Classifier, loader: Batch
     result.labels = Array.from(labels);
   }
   return result;
+}
+
+/** What `evaluate` accumulates over batches. */
+interface Tally {
+  probChunks: Float32Array[];
+  labelChunks: Int32Array[];
+  numClasses: number;
+  n: number;
+  attacked: number;
+  cleanCorrect: number;
+  worstCorrect: number;
+  perAttackCorrect: number[];
+  examples: ExampleImage[];
+  batchIndex: number;
+}
+
+/** What `evaluate` does with each batch, fixed before the first. */
+interface BatchPlan {
+  classifier: Classifier;
+  attacks: NonNullable<EvaluateOptions['attacks']>;
+  names: string[];
+  maxExamples: number;
+  attackMax: number;
+  keepExamples: number;
+  seed: number;
+}
+
+/** Clean predictions of one batch (up to `maxExamples` in all), then the attacks on its first examples (up to `attackMax`). */
+async function evaluateBatch(plan: BatchPlan, t: Tally, batchImages: tf.Tensor4D, batchLabels: tf.Tensor1D, scope: TensorScope): Promise<void> {
+  const { classifier, attacks, names } = plan;
+  const b = batchImages.shape[0];
+  if (batchLabels.shape[0] !== b) throw new Error(`evaluate: batch has ${b} images but ${batchLabels.shape[0]} labels`);
+  const take = Math.min(b, plan.maxExamples - t.n);
+  const images = take < b ? scope.track(tf.slice(batchImages, [0, 0, 0, 0], [take, -1, -1, -1])) : batchImages;
+  const labelsT = take < b ? scope.track(tf.slice(batchLabels, [0], [take])) : batchLabels;
+  const probsT = scope.track(tf.tidy(() => tf.softmax(classifier(images))));
+  const probs = (await probsT.data()).slice() as Float32Array;
+  t.numClasses = probsT.shape[1] as number;
+  const labels = Int32Array.from(await labelsT.data());
+  for (const y of labels) {
+    if (!Number.isInteger(y) || y < 0 || y >= t.numClasses) throw new Error(`evaluate: label ${y} outside [0, ${t.numClasses - 1}]`);
+  }
+  t.probChunks.push(probs);
+  t.labelChunks.push(labels);
+
+  const m = Math.min(take, plan.attackMax - t.attacked);
+  if (attacks.length > 0 && m > 0) {
+    const x = m < take ? scope.track(tf.slice(images, [0, 0, 0, 0], [m, -1, -1, -1])) : images;
+    const y = m < take ? scope.track(tf.slice(labelsT, [0], [m])) : labelsT;
+    const keepFirst: FirstAttackObserver | undefined =
+      t.examples.length < plan.keepExamples ? (clean, adv, ys) => keepAttacked(t.examples, plan.keepExamples, classifier, clean, adv, ys, names[0]) : undefined;
+    const counts = await batchRobustCounts(attacks, names, classifier, x, y, plan.seed + 7919 * t.batchIndex, keepFirst);
+    t.cleanCorrect += counts.clean;
+    names.forEach((nm, a) => (t.perAttackCorrect[a] += counts.attacks[nm]));
+    t.worstCorrect += counts.worstCase;
+    t.attacked += m;
+  } else if (t.examples.length < plan.keepExamples) {
+    keep(t.examples, plan.keepExamples, images, undefined, labels, argmaxRows(probs, t.numClasses), undefined, undefined);
+  }
+  t.n += take;
+  t.batchIndex++;
 }
 
 function argmaxRows(p: Float32Array, k: number): Int32Array {

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { LabeledBatch, Rng } from '@cnn/core';
+import { withTensorScope, type LabeledBatch, type Rng, type TensorScope } from '@cnn/core';
 import { adversarialBatch } from './adversarial.js';
 import { clipByGlobalNorm } from './clip.js';
 import { lossTargets, softCrossEntropy } from './loss.js';
@@ -50,23 +50,23 @@ export function modelClasses(model: TrainableModel, batch: LabeledBatch, expecte
   return k;
 }
 
-/** The batch after the mode's transform (mixup / cutmix / adversarial examples) and its soft targets; `made` collects new tensors. */
+/** The batch after the mode's transform (mixup / cutmix / adversarial examples) and its soft targets; `scope` owns the new tensors. */
 async function transformBatch(
   batch: LabeledBatch,
   targets: tf.Tensor2D,
   mode: TrainingMode,
   model: TrainableModel,
   rng: Rng,
-  made: tf.Tensor[],
+  scope: TensorScope,
 ): Promise<{ images: tf.Tensor4D; targets: tf.Tensor2D }> {
   if (mode.type === 'mixup' || mode.type === 'cutmix') {
     const mixed = mixBatch(mode, batch.images, batch.labels, targets, rng);
-    made.push(mixed.images, mixed.targets);
+    scope.trackAll([mixed.images, mixed.targets]);
     return mixed;
   }
   if (mode.type === 'pgd' || mode.type === 'fgsm-rs') {
     const images = await adversarialBatch(mode, model, batch.images, batch.labels, rng);
-    made.push(images);
+    scope.track(images);
     return { images, targets };
   }
   return { images: batch.images, targets };
@@ -77,7 +77,7 @@ async function transformBatch(
  * gradient tape (the model's, or a shape mismatch) is thrown only once the tape is released: thrown
  * inside, it would leak every tensor the tape saved for the backward pass.
  */
-function lossAndGrads(model: TrainableModel, images: tf.Tensor4D, targets: tf.Tensor2D, vars: tf.Variable[], made: tf.Tensor[]) {
+function lossAndGrads(model: TrainableModel, images: tf.Tensor4D, targets: tf.Tensor2D, vars: tf.Variable[], scope: TensorScope) {
   let logits: tf.Tensor2D | undefined;
   let failure: unknown;
   const { value, grads } = tf.variableGrads(() => {
@@ -91,8 +91,7 @@ function lossAndGrads(model: TrainableModel, images: tf.Tensor4D, targets: tf.Te
       return tf.mul(tf.addN(vars.map((v) => tf.sum(v))), 0) as tf.Scalar;
     }
   }, vars);
-  made.push(value, ...Object.values(grads));
-  if (logits) made.push(logits);
+  scope.trackAll([value, ...Object.values(grads), ...(logits ? [logits] : [])]);
   if (failure !== undefined) throw failure;
   return { value, grads, logits: logits! };
 }
@@ -127,13 +126,11 @@ export async function trainStep(
   o: TrainOptions,
   where: StepPosition,
 ): Promise<StepOutcome> {
-  const made: tf.Tensor[] = [];
-  try {
-    const onehot = lossTargets(batch.labels, numClasses, { targets: batch.targets, labelSmoothing: o.labelSmoothing });
-    made.push(onehot);
-    const { images, targets } = await transformBatch(batch, onehot, mode, model, rng, made);
+  return withTensorScope(async (scope) => {
+    const onehot = scope.track(lossTargets(batch.labels, numClasses, { targets: batch.targets, labelSmoothing: o.labelSmoothing }));
+    const { images, targets } = await transformBatch(batch, onehot, mode, model, rng, scope);
     const params = model.namedParameters();
-    const { value, grads: byId, logits } = lossAndGrads(model, images, targets, params.map((p) => p[1]), made);
+    const { value, grads: byId, logits } = lossAndGrads(model, images, targets, params.map((p) => p[1]), scope);
     const { loss, correct, low, high } = readStats(value, logits, batch.labels);
     if (low < 0 || high >= numClasses) {
       throw new RangeError(
@@ -145,11 +142,9 @@ export async function trainStep(
     const grads: Record<string, tf.Tensor> = {};
     for (const [name, v] of params) if (byId[v.name]) grads[name] = byId[v.name];
     const clipped = clipByGlobalNorm(grads, o.gradClipNorm);
-    if (clipped.grads !== grads) made.push(...Object.values(clipped.grads));
+    if (clipped.grads !== grads) scope.trackAll(Object.values(clipped.grads));
     if (!Number.isFinite(clipped.norm)) throw new NonFiniteLossError(where.epoch, where.step, where.globalStep, clipped.norm);
     optimizer.step(clipped.grads, lr);
     return { loss, correct, gradNorm: clipped.norm };
-  } finally {
-    for (const t of made) if (!t.isDisposed) t.dispose();
-  }
+  });
 }
