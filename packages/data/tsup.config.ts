@@ -1,15 +1,16 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  // image-worker: the decode worker's script, loaded by path at run time; bench: `pnpm bench`.
-  entry: ['src/index.ts', 'src/image-worker.ts', 'src/bench.ts'],
+  // index: runs anywhere; node: files, archives, decoding; image-worker: the decode worker's
+  // script, loaded by path at run time. The benchmark builds separately (bench/tsup.config.ts).
+  entry: { index: 'src/index.ts', node: 'src/node.ts', 'image-worker': 'src/image-worker.ts' },
   format: ['esm', 'cjs'],
-  dts: { entry: 'src/index.ts' },
+  dts: { entry: { index: 'src/index.ts', node: 'src/node.ts' } },
+  // Shared code in shared chunks, in CJS too: one CifarDataset class whichever entry loaded it.
+  splitting: true,
   sourcemap: true,
   clean: true,
   target: 'es2022',
   // import.meta.url in the CJS build (used to find the worker script).
   shims: true,
-  // Only the bench starts a backend; @cnn/backend is a dev dependency, so it is not bundled in.
-  external: ['@cnn/backend'],
 });

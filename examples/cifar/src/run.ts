@@ -1,6 +1,7 @@
 import { CliError } from '@cnn/example-common';
 import { modelOptionsOrUsageError, prepareRun, say, startBackend, trainAndReport } from '@cnn/example-common/run';
-import { cifarTrainTransform, loadCifar } from '@cnn/data';
+import { cifarTrainTransform } from '@cnn/data';
+import { loadCifar } from '@cnn/data/node';
 import { createModel, type ModelName } from '@cnn/models';
 import type { RunConfig } from './config.js';
 import { firstN } from './subset.js';

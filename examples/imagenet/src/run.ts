@@ -1,6 +1,6 @@
 import { CliError } from '@cnn/example-common';
 import { modelOptionsOrUsageError, prepareRun, say, startBackend, trainAndReport } from '@cnn/example-common/run';
-import { loadImageFolder, type ImageFolderDataset } from '@cnn/data';
+import { loadImageFolder, type ImageFolderDataset } from '@cnn/data/node';
 import { createModel, type ModelName } from '@cnn/models';
 import type { RunConfig } from './config.js';
 import { evenSubset } from './subset.js';

@@ -5,7 +5,8 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CIFAR100_COARSE_CLASSES, CIFAR100_FINE_CLASSES } from './cifar-names.js';
-import { loadCifar, parseCifarBatch } from './cifar.js';
+import { parseCifarBatch } from './cifar-parse.js';
+import { loadCifar } from './cifar.js';
 import { fakeCifarBytes } from './testing/fake-cifar.js';
 import { makeTarGz } from './testing/tar-writer.js';
 

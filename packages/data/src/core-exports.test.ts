@@ -1,30 +1,25 @@
 import * as core from '@cnn/core';
-import * as coreNode from '@cnn/core/node';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { disposeBatch, writeFileAtomic } from './index.js';
+import { describe, expect, it } from 'vitest';
+import * as root from './index.js';
+import * as node from './node.js';
 
-// @cnn/data keeps exporting these helpers, but they are @cnn/core's: one definition, no copies.
-const tmp = mkdtempSync(path.join(os.tmpdir(), 'cnn-data-core-'));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-
-describe("the helpers @cnn/data re-exports are @cnn/core's", () => {
-  it('disposeBatch and writeFileAtomic are the very same functions', () => {
-    expect(disposeBatch).toBe(core.disposeBatch);
-    expect(writeFileAtomic).toBe(coreNode.writeFileAtomic);
+// @cnn/data re-exports core's disposeBatch (one definition, no copy); each name has one home.
+describe('the entries of @cnn/data', () => {
+  it("disposeBatch is @cnn/core's very function", () => {
+    expect(root.disposeBatch).toBe(core.disposeBatch);
   });
 
-  it('writeFileAtomic fails with an error naming the file and the step, and leaves no temporary file', async () => {
-    const notADirectory = path.join(tmp, 'a-file');
-    writeFileSync(notADirectory, 'x');
-    const target = path.join(notADirectory, 'run', 'out.json');
-    const error = (await writeFileAtomic(target, '{}').catch((e: unknown) => e)) as coreNode.WriteFileAtomicError;
-    expect(error).toBeInstanceOf(coreNode.WriteFileAtomicError);
-    expect(error.file).toBe(target);
-    expect(error.step).toBe('create the directory');
-    expect(error.message).toContain(`Could not write ${target}`);
-    expect(readdirSync(tmp)).toEqual(['a-file']);
+  it('no name is exported by both @cnn/data and @cnn/data/node', () => {
+    const both = Object.keys(node).filter((k) => k in root);
+    expect(Object.keys(node).length).toBeGreaterThan(5);
+    expect(both).toEqual([]);
+  });
+
+  it('the root entry keeps what runs anywhere, the node entry what reads files', () => {
+    expect(Object.keys(root).sort()).toEqual(
+      ['BYTE_TO_UNIT', 'CIFAR100_COARSE_CLASSES', 'CIFAR100_FINE_CLASSES', 'CIFAR10_CLASSES', 'CIFAR_SOURCES', 'CifarDataset', 'cifarTrainTransform', 'cutmix', 'disposeBatch', 'ensureTargets', 'loader', 'mixup', 'parseCifarBatch', 'randomCropFlip', 'randomResizedCropBox', 'resizeCenterCropGeometry', 'toFloat'].sort(),
+    );
+    for (const name of ['loadCifar', 'loadImageFolder', 'decodeImage', 'downloadFile', 'readTarGz', 'extractTarGz', 'fileMd5']) expect(node).toHaveProperty(name);
+    expect(root).not.toHaveProperty('writeFileAtomic'); // @cnn/core/node's: import it from there
   });
 });

@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { randomResizedCropBox, resizeCenterCropGeometry } from './image-decode.js';
+import { randomResizedCropBox, resizeCenterCropGeometry } from './image-geometry.js';
 import { loadImageFolder } from './image-folder.js';
 import { loader } from './loader.js';
 

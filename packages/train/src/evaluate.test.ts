@@ -4,7 +4,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '@cnn/backend';
 import { brier, calibrationError, ece, nll } from '@cnn/calibration';
-import { loadCifar, loader, type Dataset } from '@cnn/data';
+import { loader, type Dataset } from '@cnn/data';
+import { loadCifar } from '@cnn/data/node';
 import { createModel, toClassifier, type Model } from '@cnn/models';
 import { evaluate } from './evaluate.js';
 

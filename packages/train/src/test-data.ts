@@ -4,7 +4,8 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { initBackend } from '@cnn/backend';
-import { loadCifar, randomCropFlip, type Dataset, type SampleTransform } from '@cnn/data';
+import { randomCropFlip, type Dataset, type SampleTransform } from '@cnn/data';
+import { loadCifar } from '@cnn/data/node';
 import { createModel, type Model } from '@cnn/models';
 
 // <repo>/../shared/data: the repo root is three levels above this file's directory.

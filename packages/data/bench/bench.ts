@@ -1,4 +1,4 @@
-// `pnpm bench`: loader throughput. Not a test (timings vary with machine load).
+// `pnpm bench` (built by bench/tsup.config.ts to bench/dist, never published): loader throughput. Not a test (timings vary with machine load).
 //   1. CIFAR-10 from disk with the training transform (random crop + flip), batches/s and images/s.
 //   2. ImageNet-style folder (JPEGs generated here): images/s decoded + cropped, main thread vs workers.
 import { initBackend } from '@cnn/backend';
@@ -9,11 +9,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
-import { loadCifar } from './cifar.js';
-import { loadImageFolder } from './image-folder.js';
-import { loader, type Loader } from './loader.js';
-import { mixup } from './mixup.js';
-import { cifarTrainTransform } from './transform.js';
+import { loadCifar } from '../src/cifar.js';
+import { loadImageFolder } from '../src/image-folder.js';
+import { loader, type Loader } from '../src/loader.js';
+import { mixup } from '../src/mixup.js';
+import { cifarTrainTransform } from '../src/transform.js';
 
 async function timeEpoch(l: Loader, maxBatches = Infinity): Promise<{ batches: number; images: number; seconds: number }> {
   const t0 = performance.now();
@@ -36,7 +36,7 @@ function line(label: string, r: { batches: number; images: number; seconds: numb
 
 async function cifarBench(): Promise<void> {
   const here = path.dirname(fileURLToPath(import.meta.url));
-  const candidates = [process.env.CIFAR_ROOT, path.resolve(here, '../../../../shared/data')].filter(Boolean) as string[];
+  const candidates = [process.env.CIFAR_ROOT, path.resolve(here, '../../../../../shared/data')].filter(Boolean) as string[];
   let root = candidates.find((c) => existsSync(path.join(c, 'cifar-10-batches-bin')) || existsSync(path.join(c, 'test_batch.bin')));
   let tmp: string | undefined;
   if (!root) {
