@@ -18,6 +18,8 @@ import numpy as np
 import PIL
 from PIL import Image, ImageEnhance, ImageOps, features
 
+import augmix_augmentations
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 CIFAR = os.path.join(HERE, '..', '..', '..', '..', 'shared', 'data', 'cifar-10-batches-bin',
                      'test_batch.bin')
@@ -124,6 +126,22 @@ for op, (grid, fn) in OPS.items():
     for name in cifar_names[:8] + odd_names[:1]:
         for p in grid:
             add_case(op, p, name, fn(pil[name], p))
+
+# --- AugMix's own op(pil_img, level) calls (augmentations.py, verbatim below), seeded; the
+# doubles numpy drew are recorded (u0, u1, ...) so the TypeScript side can replay them.
+for name in cifar_names[:2]:
+    for level in [1, 3, 10]:
+        for i, op in enumerate(augmix_augmentations.augmentations_all):
+            seed = 1000 * level + i
+            np.random.seed(seed)
+            out = op(pil[name], level)
+            pos = np.random.get_state()[2]  # 624 right after seeding, then 2 per double drawn
+            n_draws = 0 if pos == 624 else pos // 2
+            np.random.seed(seed)
+            draws = [float(np.random.random()) for _ in range(n_draws)]
+            assert np.random.get_state()[2] == pos
+            params = {'level': level, **{f'u{k}': u for k, u in enumerate(draws)}}
+            add_case('augmix:' + op.__name__, params, name, out)
 
 data = b''.join(blobs)
 with gzip.GzipFile(os.path.join(HERE, 'data.bin.gz'), 'wb', mtime=0) as f:

@@ -85,3 +85,8 @@ export function parity(cases: PilCase[], fn: (c: PilCase) => RgbImage): { exact:
   }
   return { exact: equal / total, maxDiff, values: total };
 }
+
+/** Whether two byte buffers hold the same bytes (faster than a deep toEqual on typed arrays). */
+export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
+}
