@@ -54,4 +54,5 @@ export {
   type LoadedWeightsInfo,
 } from './weights.js';
 export { saveWeights, loadWeights, writeFileAtomic } from './weights-file.js';
+export { fileSystemModel } from './file-system-model.js';
 export type { TableModelName } from './model-table.js';
