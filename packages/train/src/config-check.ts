@@ -56,10 +56,10 @@ function checkPiecewise(points: unknown, where: string): void {
   if (!points.some((p: number[]) => p[1] > 0)) throw new RangeError(`${where}: every learning rate is 0, so nothing would be trained`);
 }
 
-/** Training mode: known type, mixing α > 0, adversarial ε in (0, 1], steps ≥ 1, step size in (0, 1]. */
+/** Training mode: known type, mixing α > 0, adversarial ε in (0, 1], steps ≥ 1, step size in (0, 1], AugMix λ ≥ 0. */
 export function checkTrainingMode(mode: TrainingMode, where = 'mode'): void {
   const m = checkObject(where, mode);
-  checkChoice(`${where}.type`, m.type, ['standard', 'mixup', 'cutmix', 'pgd', 'fgsm-rs']);
+  checkChoice(`${where}.type`, m.type, ['standard', 'mixup', 'cutmix', 'pgd', 'fgsm-rs', 'augmix']);
   const positive = { min: 0, minExclusive: true };
   if (m.type === 'mixup') checkNumber(`${where}.alpha`, m.alpha, positive);
   if (m.type === 'cutmix') {
@@ -74,6 +74,10 @@ export function checkTrainingMode(mode: TrainingMode, where = 'mode'): void {
     if (m.bnMode !== undefined) checkChoice(`${where}.bnMode`, m.bnMode, ['eval', 'train']);
   }
   if (m.type === 'pgd') optionalInteger(`${where}.steps`, m.steps, 1);
+  if (m.type === 'augmix') {
+    if (m.jsd !== undefined && typeof m.jsd !== 'boolean') throw new TypeError(`${where}.jsd must be a boolean, got ${JSON.stringify(m.jsd)}`);
+    optionalNumber(`${where}.jsdWeight`, m.jsdWeight, { min: 0 });
+  }
 }
 
 /** Evaluation options: attack specs (ε in [0, 1]) and example counts. */

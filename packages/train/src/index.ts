@@ -1,5 +1,6 @@
 /**
- * `@cnn/train`: training loops (standard, mixup/cutmix, PGD and fast FGSM-RS adversarial),
+ * `@cnn/train`: training loops (standard, mixup/cutmix, PGD and fast FGSM-RS adversarial, AugMix
+ * with the Jensen–Shannon consistency loss), corruption-robustness evaluation (mCE, calibration under shift),
  * evaluation (accuracy, calibration, robust accuracy), optimisers, LR schedules, atomic
  * checkpoints with exact resume, progress display and a self-contained HTML run report.
  *
@@ -17,6 +18,16 @@ export {
 } from './config-check.js';
 export { configChanges, formatConfigChanges, type ConfigChange } from './config-changes.js';
 export { evaluate, asClassifier } from './evaluate.js';
+export { evaluateCorruptions, corruptionErrors } from './evaluate-corruptions.js';
+export type {
+  RgbBytes,
+  CorruptFunction,
+  CorruptionBaseline,
+  CorruptionEvalOptions,
+  ShiftCalibration,
+  CorruptionExample,
+  CorruptionResult,
+} from './corruption-types.js';
 export { attackName, resolveAttack } from './adversarial.js';
 export { createOptimizer, type Optimizer, type OptimizerStateJson } from './optimizer.js';
 export { SGD } from './sgd.js';
@@ -24,6 +35,7 @@ export { Adam } from './adam.js';
 export { isNoDecayParameter } from './param-groups.js';
 export { learningRateAt, learningRateForStep } from './schedule.js';
 export { softCrossEntropy, lossTargets } from './loss.js';
+export { augmixJsdLoss, DEFAULT_JSD_WEIGHT } from './augmix-loss.js';
 export { clipByGlobalNorm } from './clip.js';
 export {
   saveCheckpoint,
@@ -62,6 +74,7 @@ export type {
   AdversarialCommon,
   PgdMode,
   FgsmRsMode,
+  AugmixMode,
   TrainingMode,
   AttackSpec,
   EvaluateOptions,

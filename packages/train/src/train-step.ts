@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { withTensorScope, type LabeledBatch, type Rng, type TensorScope } from '@cnn/core';
 import { adversarialBatch } from './adversarial.js';
+import { augmixJsdLoss, augmixViews, DEFAULT_JSD_WEIGHT } from './augmix-loss.js';
 import { clipByGlobalNorm } from './clip.js';
 import { lossTargets, softCrossEntropy } from './loss.js';
 import { mixBatch } from './mix.js';
@@ -72,19 +73,36 @@ async function transformBatch(
   return { images: batch.images, targets };
 }
 
+/** The training loss of a forward pass's logits (differentiable; a scalar). */
+type LossOfLogits = (logits: tf.Tensor2D) => tf.Scalar;
+
+/**
+ * The mode's loss: AugMix with the Jensen–Shannon term (one forward over the 3B views of B labels,
+ * as google-research/augmix cifar.py), else cross-entropy with the (soft) targets.
+ */
+function modeLoss(mode: TrainingMode, targets: tf.Tensor2D): LossOfLogits {
+  if (mode.type === 'augmix' && (mode.jsd ?? true)) return (logits) => augmixJsdLoss(logits, targets, mode.jsdWeight ?? DEFAULT_JSD_WEIGHT);
+  return (logits) => softCrossEntropy(logits, targets);
+}
+
+/** The clean view's logits: the first B rows of an AugMix–JSD forward (B = labels), else all. */
+function cleanLogits(logits: tf.Tensor2D, labels: number, scope: TensorScope): tf.Tensor2D {
+  return logits.shape[0] === labels ? logits : scope.track(tf.slice(logits, [0, 0], [labels, -1]));
+}
+
 /**
  * Loss and gradients of the parameters at a training-mode forward pass. An error inside the
  * gradient tape (the model's, or a shape mismatch) is thrown only once the tape is released: thrown
  * inside, it would leak every tensor the tape saved for the backward pass.
  */
-function lossAndGrads(model: TrainableModel, images: tf.Tensor4D, targets: tf.Tensor2D, vars: tf.Variable[], scope: TensorScope) {
+function lossAndGrads(model: TrainableModel, images: tf.Tensor4D, loss: LossOfLogits, vars: tf.Variable[], scope: TensorScope) {
   let logits: tf.Tensor2D | undefined;
   let failure: unknown;
   const { value, grads } = tf.variableGrads(() => {
     try {
       const out = model.apply(images, { training: true, updateRunningStats: true });
       logits = tf.keep(out);
-      return softCrossEntropy(out, targets);
+      return loss(out);
     } catch (e) {
       failure = e;
       // Zero, but reaching the variables, so that variableGrads completes and frees the tape.
@@ -109,9 +127,19 @@ function readStats(value: tf.Scalar, logits: tf.Tensor2D, labels: tf.Tensor1D): 
   return { loss, correct, low, high };
 }
 
+/** An AugMix–JSD batch must hold 3 images per label (clean, aug1, aug2); other modes one. */
+function checkBatchViews(batch: LabeledBatch, mode: TrainingMode, where: StepPosition): void {
+  const images = batch.images.shape[0];
+  const labels = batch.labels.shape[0];
+  const at = `train (epoch ${where.epoch + 1}, step ${where.step + 1})`;
+  if (mode.type === 'augmix' && (mode.jsd ?? true)) augmixViews(images, labels, `${at}: augmix`);
+  else if (images !== labels) throw new Error(`${at}: the batch has ${images} images but ${labels} labels`);
+}
+
 /**
  * One optimisation step on a batch: mode transform (mixup / cutmix / adversarial examples), forward
- * in training mode, loss (soft targets, label smoothing), gradients, label-range and non-finite
+ * in training mode, loss (soft targets, label smoothing; AugMix's Jensen–Shannon term over the
+ * batch's 3 views, statistics of the clean view), gradients, label-range and non-finite
  * checks, clipping, optimiser update (never applied when a check fails). Disposes every tensor it
  * makes, also on errors; does not dispose `batch`.
  */
@@ -126,12 +154,13 @@ export async function trainStep(
   o: TrainOptions,
   where: StepPosition,
 ): Promise<StepOutcome> {
+  checkBatchViews(batch, mode, where);
   return withTensorScope(async (scope) => {
     const onehot = scope.track(lossTargets(batch.labels, numClasses, { targets: batch.targets, labelSmoothing: o.labelSmoothing }));
     const { images, targets } = await transformBatch(batch, onehot, mode, model, rng, scope);
     const params = model.namedParameters();
-    const { value, grads: byId, logits } = lossAndGrads(model, images, targets, params.map((p) => p[1]), scope);
-    const { loss, correct, low, high } = readStats(value, logits, batch.labels);
+    const { value, grads: byId, logits } = lossAndGrads(model, images, modeLoss(mode, targets), params.map((p) => p[1]), scope);
+    const { loss, correct, low, high } = readStats(value, cleanLogits(logits, batch.labels.shape[0], scope), batch.labels);
     if (low < 0 || high >= numClasses) {
       throw new RangeError(
         `train: a label of epoch ${where.epoch + 1}, step ${where.step + 1} is ${low < 0 ? low : high}, outside the model's classes 0…${numClasses - 1}; the update was not applied`,

@@ -1,6 +1,7 @@
 import { backendInfo } from '@cnn/backend';
 import { createRng, disposeBatch, type Rng } from '@cnn/core';
 import { ensureGradients } from '@cnn/core/gradients';
+import { DEFAULT_JSD_WEIGHT } from './augmix-loss.js';
 import { evaluate } from './evaluate.js';
 import { createOptimizer, type Optimizer } from './optimizer.js';
 import { Progress } from './progress.js';
@@ -32,6 +33,16 @@ function defaultBestMode(name: string): 'max' | 'min' {
   return /accuracy|robust|clean|worst/i.test(name) ? 'max' : 'min';
 }
 
+/**
+ * The mode as checkpoints record it. AugMix's defaults are written out, so that a resume with them
+ * spelled out (or changed) compares as the same (or a different) setting.
+ */
+function recordedMode(mode: TrainingMode | undefined): TrainingMode {
+  if (!mode) return { type: 'standard' };
+  if (mode.type === 'augmix') return { type: 'augmix', jsd: mode.jsd ?? true, jsdWeight: mode.jsdWeight ?? DEFAULT_JSD_WEIGHT };
+  return mode;
+}
+
 /** Options as recorded in checkpoints and the report (everything serialisable). */
 function recordedConfig(o: TrainOptions, stepsPerEpoch: number): Record<string, unknown> {
   return {
@@ -39,7 +50,7 @@ function recordedConfig(o: TrainOptions, stepsPerEpoch: number): Record<string, 
     stepsPerEpoch,
     optimizer: o.optimizer,
     schedule: o.schedule,
-    mode: o.mode ?? { type: 'standard' },
+    mode: recordedMode(o.mode),
     labelSmoothing: o.labelSmoothing ?? 0,
     gradClipNorm: o.gradClipNorm ?? null,
     seed: o.seed ?? 0,
@@ -224,7 +235,8 @@ async function runEpoch(run: Run, epoch: number): Promise<boolean> {
       continue;
     }
     lr = learningRateForStep(o.schedule, epoch, step, stepsPerEpoch, o.epochs);
-    const n = batch.images.shape[0];
+    // Examples, not images: an AugMix–JSD batch holds 3 views of each labelled example.
+    const n = batch.labels.shape[0];
     let out: StepOutcome;
     try {
       // Once per process, before the first gradient step: the model's classes against the options and data.

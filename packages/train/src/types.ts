@@ -209,7 +209,26 @@ export interface FgsmRsMode extends AdversarialCommon {
   bnMode?: 'eval' | 'train';
 }
 
-export type TrainingMode = StandardMode | MixupMode | CutmixMode | PgdMode | FgsmRsMode;
+/**
+ * AugMix (Hendrycks et al. 2020) with the Jensen–Shannon consistency loss, as google-research/augmix
+ * `cifar.py`. The AugMix views come from the data side (a batch transform); this mode sets the loss.
+ * With `jsd` (the default) a batch of B labels holds 3B images, view-major: rows 0…B−1 the clean
+ * images, B…2B−1 the first AugMix view, 2B…3B−1 the second (`torch.cat(images, 0)`). One
+ * training-mode forward runs over all 3B (BatchNorm statistics over the 3B, as the reference) and
+ * the loss is `CE(z_clean, y) + λ·(KL(M‖p_clean) + KL(M‖p_aug1) + KL(M‖p_aug2))/3` with
+ * `log M = log clamp((p_clean + p_aug1 + p_aug2)/3, 1e-7, 1)` (`F.kl_div(log M, p, 'batchmean')`).
+ * Without `jsd` the batch holds one AugMix view per label and the loss is plain cross-entropy.
+ * Step accuracy and loss statistics are of the clean view.
+ */
+export interface AugmixMode {
+  type: 'augmix';
+  /** Jensen–Shannon consistency loss over clean + two AugMix views, default true (`--no-jsd` off). */
+  jsd?: boolean;
+  /** Weight λ of the consistency term, default 12 (as `cifar.py`). */
+  jsdWeight?: number;
+}
+
+export type TrainingMode = StandardMode | MixupMode | CutmixMode | PgdMode | FgsmRsMode | AugmixMode;
 
 // ---------------------------------------------------------------------------------------------
 // Evaluation
