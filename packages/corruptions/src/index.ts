@@ -4,3 +4,5 @@
  * operations AugMix uses, on plain RGB bytes; no runtime dependency, no tensors, browser-safe.
  */
 export type { RgbImage } from './types.js';
+export { corrupt, type CorruptOptions } from './corrupt.js';
+export { CORRUPTIONS, type CorruptionName } from './names.js';

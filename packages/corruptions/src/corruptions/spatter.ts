@@ -1,0 +1,55 @@
+import { boxBlur3Bytes, boxBlur3Float, equalizeHist, filter3x3Bytes } from '../filters/box-blur.js';
+import { canny } from '../filters/canny.js';
+import { distanceTransform5 } from '../filters/distance.js';
+import { gaussianFilter } from '../filters/gaussian.js';
+import { type Corruption, unitToBytes, unitToBytes32 } from './context.js';
+
+/**
+ * A liquid layer — N(loc, scale²) per pixel, gaussian-blurred, thresholded — becomes either water
+ * (pale turquoise shaded by the distance to its Canny edges, severities with mud = 0) or mud
+ * (brown where the blurred mask exceeds 0.8).
+ */
+export const spatter: Corruption = ({ image, level, table, draws }) => {
+  const [loc, scale, sigma, threshold, intensity, mud] = table.spatter[level];
+  const { height, width } = image;
+  const noise = draws.normal(loc, scale, height * width);
+  const liquid = gaussianFilter(noise, height, width, 1, sigma);
+  for (let i = 0; i < liquid.length; i++) if (liquid[i] < threshold) liquid[i] = 0;
+  return mud === 0 ? water(image.image, height, width, liquid, intensity) : mudLayer(image.image, height, width, liquid, threshold, intensity);
+};
+
+const WATER = [175 / 255, 238 / 255, 238 / 255];
+const MUD = [63 / 255, 42 / 255, 20 / 255];
+const EMBOSS = [-2, -1, 0, -1, 1, 1, 0, 1, 2];
+
+function water(bytes: Uint8Array, height: number, width: number, liquid: Float64Array, intensity: number): Uint8Array {
+  const liquidBytes = Uint8Array.from(liquid, (v) => Math.trunc(v * 255) & 0xff);
+  const edges = canny(liquidBytes, height, width, 50, 150);
+  const distance = distanceTransform5(Uint8Array.from(edges, (v) => 255 - v), height, width);
+  for (let i = 0; i < distance.length; i++) distance[i] = Math.min(distance[i], 20);
+  const truncated = Uint8Array.from(boxBlur3Float(distance, height, width), Math.trunc);
+  const shaded = boxBlur3Bytes(filter3x3Bytes(equalizeHist(truncated), height, width, EMBOSS), height, width);
+  const m = new Float64Array(liquid.length);
+  let max = 0;
+  for (let i = 0; i < m.length; i++) {
+    m[i] = liquid[i] * shaded[i];
+    max = Math.max(max, m[i]);
+  }
+  const out = new Float64Array(bytes.length);
+  for (let p = 0; p < m.length; p++) {
+    const weight = (m[p] / max) * intensity;
+    for (let c = 0; c < 3; c++) out[p * 3 + c] = Math.fround(bytes[p * 3 + c] / 255) + weight * WATER[c];
+  }
+  return unitToBytes(out);
+}
+
+function mudLayer(bytes: Uint8Array, height: number, width: number, liquid: Float64Array, threshold: number, sigma: number): Uint8Array {
+  const mask = Float64Array.from(liquid, (v) => (v > threshold ? 1 : 0));
+  const m = Float32Array.from(gaussianFilter(mask, height, width, 1, sigma), (v) => (Math.fround(v) < 0.8 ? 0 : v));
+  const f = Math.fround;
+  const out = new Float32Array(bytes.length);
+  for (let p = 0; p < m.length; p++) {
+    for (let c = 0; c < 3; c++) out[p * 3 + c] = f(f(f(bytes[p * 3 + c] / 255) * f(1 - m[p])) + f(f(MUD[c]) * m[p]));
+  }
+  return unitToBytes32(out);
+}

@@ -1,0 +1,34 @@
+import { clippedZoomAxis, clippedZoomInto } from '../filters/zoom.js';
+import type { CorruptionTable } from '../tables/table.js';
+import type { Corruption } from './context.js';
+import type { ZoomAxis } from '../filters/zoom.js';
+
+const axesCache = new WeakMap<CorruptionTable, ZoomAxis[][]>();
+
+/** The interpolation tables of every zoom factor of every severity, computed once per table. */
+function zoomAxes(table: CorruptionTable, level: number): ZoomAxis[] {
+  let perLevel = axesCache.get(table);
+  if (!perLevel) {
+    perLevel = table.zoomBlur.map((factors) => factors.map((f) => clippedZoomAxis(table.size, f)));
+    axesCache.set(table, perLevel);
+  }
+  return perLevel[level];
+}
+
+/** The mean of the image and its clipped zooms by each factor, in float32 as the reference. */
+export const zoomBlur: Corruption = ({ image, level, table }) => {
+  const n = table.size;
+  const x = new Float32Array(image.image.length);
+  for (let i = 0; i < x.length; i++) x[i] = image.image[i] / 255;
+  const sum = new Float32Array(x.length);
+  const axes = zoomAxes(table, level);
+  for (const axis of axes) clippedZoomInto(x, n, 3, axis, sum, true, true);
+  const divisor = axes.length + 1;
+  const out = new Float32Array(x.length);
+  for (let i = 0; i < x.length; i++) {
+    const mean = Math.fround(Math.fround(x[i] + sum[i]) / divisor);
+    out[i] = Math.fround((mean < 0 ? 0 : mean > 1 ? 1 : mean) * 255);
+  }
+  return Uint8Array.from(out, Math.trunc);
+};
+
