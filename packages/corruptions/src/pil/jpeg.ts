@@ -1,7 +1,7 @@
 import type { RgbImage } from '../types.js';
 import { checkFinite, checkRgbImage } from './check-image.js';
 import { yccToRgb, rgbToYcc } from './jpeg-color.js';
-import { forwardDctIslow, inverseDctIslow, quantize } from './jpeg-dct.js';
+import { forwardDctIslow, inverseDctIslow, quantizeBlock, reciprocalDivisors } from './jpeg-dct.js';
 import { downsampleH2V2, padPlane, upsampleH2V2, type Plane } from './jpeg-sampling.js';
 import { quantTables } from './jpeg-tables.js';
 
@@ -13,17 +13,19 @@ import { quantTables } from './jpeg-tables.js';
 function codePlane(plane: Plane, qt: Int32Array): Plane {
   const { width, height } = plane;
   const out = new Uint8Array(width * height);
+  const divisors = reciprocalDivisors(qt);
   const block = new Float64Array(64);
   const coef = new Int32Array(64);
   const ws = new Float64Array(64);
+  const ws2 = new Float64Array(64);
   for (let by = 0; by < height; by += 8) {
     for (let bx = 0; bx < width; bx += 8) {
       for (let r = 0; r < 8; r++) {
         for (let c = 0; c < 8; c++) block[r * 8 + c] = plane.data[(by + r) * width + bx + c] - 128;
       }
       forwardDctIslow(block);
-      for (let i = 0; i < 64; i++) coef[i] = quantize(block[i], qt[i]);
-      inverseDctIslow(coef, qt, ws, out, by * width + bx, width);
+      quantizeBlock(block, divisors, coef);
+      inverseDctIslow(coef, qt, ws, ws2, out, by * width + bx, width);
     }
   }
   return { data: out, width, height };
