@@ -6,3 +6,4 @@
 export type { RgbImage } from './types.js';
 export { corrupt, type CorruptOptions } from './corrupt.js';
 export { CORRUPTIONS, type CorruptionName } from './names.js';
+export * as ops from './ops/index.js';
