@@ -143,6 +143,48 @@ for name in cifar_names[:2]:
             params = {'level': level, **{f'u{k}': u for k, u in enumerate(draws)}}
             add_case('augmix:' + op.__name__, params, name, out)
 
+# --- Random parameters well outside AugMix's ranges on random crops (2..40 px) of the large image.
+rs = np.random.RandomState(14)
+RANDOM_PARAMS = {
+    'posterize': lambda: {'bits': int(rs.randint(1, 9))},
+    'solarize': lambda: {'threshold': float(rs.uniform(-10, 300))},
+    'rotate': lambda: {'degrees': float(rs.uniform(-400, 400))},
+    'shearX': lambda: {'factor': float(rs.uniform(-1, 1))},
+    'shearY': lambda: {'factor': float(rs.uniform(-1, 1))},
+    'translateX': lambda: {'pixels': float(rs.uniform(-40, 40))},
+    'translateY': lambda: {'pixels': float(rs.uniform(-40, 40))},
+    'color': lambda: {'factor': float(rs.uniform(-1, 3))},
+    'contrast': lambda: {'factor': float(rs.uniform(-1, 3))},
+    'brightness': lambda: {'factor': float(rs.uniform(-1, 3))},
+    'sharpness': lambda: {'factor': float(rs.uniform(-1, 3))},
+    'autocontrast': lambda: {},
+    'equalize': lambda: {},
+}
+
+
+def random_crop(k):
+    h, w = int(rs.randint(2, 41)), int(rs.randint(2, 41))
+    y, x = int(rs.randint(0, 224 - h)), int(rs.randint(0, 224 - w))
+    name = add_image(f'rand{k}', big[y:y + h, x:x + w])
+    pil[name] = Image.fromarray(big[y:y + h, x:x + w])
+    return name
+
+
+k = 0
+for op, draw in RANDOM_PARAMS.items():
+    for _ in range(6):
+        name, p = random_crop(k), draw()
+        k += 1
+        add_case(op, p, name, OPS[op][1](pil[name], p))
+for _ in range(12):
+    name, q = random_crop(k), int(rs.randint(0, 101))
+    k += 1
+    add_case('jpeg', {'quality': q}, name, jpeg_round_trip(pil[name], q))
+for _ in range(12):
+    name, w, h = random_crop(k), int(rs.randint(1, 80)), int(rs.randint(1, 80))
+    k += 1
+    add_case('resizeBox', {'width': w, 'height': h}, name, pil[name].resize((w, h), Image.BOX))
+
 data = b''.join(blobs)
 with gzip.GzipFile(os.path.join(HERE, 'data.bin.gz'), 'wb', mtime=0) as f:
     f.write(data)

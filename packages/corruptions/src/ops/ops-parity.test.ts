@@ -22,11 +22,12 @@ const RUN: Record<string, Run> = {
   sharpness: (img, p) => ops.sharpness(img, p.factor),
 };
 
-describe('ops match PIL on 8 CIFAR-10 images and a 33×17 image over a parameter grid', () => {
+describe('ops match PIL bit for bit: 8 CIFAR-10 images and a 33×17 image over a parameter grid, and random crops with random (also extreme) parameters', () => {
   for (const [op, run] of Object.entries(RUN)) {
     it(op, () => {
       const mine = cases.filter((c) => c.op === op);
-      expect(mine.length).toBeGreaterThanOrEqual(9);
+      expect(mine.length).toBeGreaterThanOrEqual(9 + 6);
+      expect(mine.filter((c) => c.inputName.startsWith('rand')).length).toBe(6);
       const r = parity(mine, (c) => run(c.input, c.params));
       expect(r).toMatchObject({ exact: 1, maxDiff: 0 });
     });

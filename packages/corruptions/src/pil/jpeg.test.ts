@@ -24,6 +24,12 @@ describe('jpegRoundTrip matches PIL save(JPEG, quality) + Image.open bit for bit
     expect(odd.length).toBe(4 * 12);
     expect(parity(odd, run)).toMatchObject({ exact: 1, maxDiff: 0 });
   });
+
+  it('on 12 random crops (2..40 px a side) at random qualities 0..100', () => {
+    const random = jpegCases.filter((c) => c.inputName.startsWith('rand'));
+    expect(random.length).toBe(12);
+    expect(parity(random, run)).toMatchObject({ exact: 1, maxDiff: 0 });
+  });
 });
 
 describe('jpegRoundTrip', () => {

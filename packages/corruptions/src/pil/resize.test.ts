@@ -6,8 +6,8 @@ const { cases } = loadPilFixtures();
 const boxCases = cases.filter((c) => c.op === 'resizeBox');
 
 describe('resizeBox matches PIL resize(size, Image.BOX) bit for bit', () => {
-  it('down, up, non-uniform and identity sizes of CIFAR-10 images and a 224×224 image', () => {
-    expect(boxCases.length).toBe(8 * 8 + 3);
+  it('down, up, non-uniform and identity sizes of CIFAR-10 images, a 224×224 image and random crops', () => {
+    expect(boxCases.length).toBe(8 * 8 + 3 + 12);
     expect(parity(boxCases, (c) => resizeBox(c.input, c.params.width, c.params.height))).toMatchObject({
       exact: 1,
       maxDiff: 0,
