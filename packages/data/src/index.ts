@@ -21,4 +21,5 @@ export {
 } from './transform.js';
 export { mixup, ensureTargets, type MixOptions } from './mixup.js';
 export { cutmix } from './cutmix.js';
+export { augmix, augmixTransform, type AugmixOptions, type AugmixTransformOptions } from './augmix.js';
 export { loader, type EpochOptions, type Loader, type LoaderOptions } from './loader.js';

@@ -106,6 +106,9 @@ export function loader(dataset: Dataset, options: LoaderOptions): Loader {
   const seed = options.seed ?? 0;
   if (typeof seed !== 'number' || !Number.isFinite(seed)) throw new RangeError(`loader: seed must be a finite number, got ${String(seed)}`);
   const { sample: sampleTransform, batch: batchTransforms } = splitTransforms(options.transform);
+  const views = sampleTransform.views ?? 1;
+  if (!Number.isInteger(views) || views < 1) throw new RangeError(`loader: the sample transform's views must be a positive integer, got ${String(views)}`);
+  if (views > 1 && batchTransforms.length > 0) throw new Error(`loader: batch transforms (mixup, cutmix) cannot follow a transform with ${views} views per example (AugMix with the JSD loss)`);
   const n = dataset.length;
   const numClasses = dataset.classNames.length;
   const length = options.dropLast ? Math.floor(n / batchSize) : Math.ceil(n / batchSize);
@@ -140,7 +143,7 @@ export function loader(dataset: Dataset, options: LoaderOptions): Loader {
     const first = samples[0];
     const [h, w] = sampleTransform.outputSize(first.height, first.width);
     const per = h * w * 3;
-    const images = new Float32Array(samples.length * per);
+    const images = new Float32Array(views * samples.length * per);
     const labels = new Int32Array(samples.length);
     samples.forEach((s, i) => {
       const [sh, sw] = sampleTransform.outputSize(s.height, s.width);
@@ -157,9 +160,9 @@ export function loader(dataset: Dataset, options: LoaderOptions): Loader {
         throw new Error(`loader: example ${indices[i]} has ${s.image.length} bytes, expected ${s.height}×${s.width}×3 = ${s.height * s.width * 3}`);
       }
       labels[i] = s.label;
-      sampleTransform.apply(s, images, i * per, augRng);
+      sampleTransform.apply(s, images, i * per, augRng, samples.length * per);
     });
-    let host: HostBatch = { images, labels, batchSize: samples.length, height: h, width: w, numClasses };
+    let host: HostBatch = { images, labels, batchSize: samples.length, views, height: h, width: w, numClasses };
     const btRng = batchRng.fork(2);
     for (const t of batchTransforms) host = t.apply(host, btRng);
     return host;
@@ -167,7 +170,7 @@ export function loader(dataset: Dataset, options: LoaderOptions): Loader {
 
   function toTensors(host: HostBatch): LabeledBatch {
     const batch: LabeledBatch = {
-      images: tf.tensor4d(host.images, [host.batchSize, host.height, host.width, 3], 'float32'),
+      images: tf.tensor4d(host.images, [host.batchSize * (host.views ?? 1), host.height, host.width, 3], 'float32'),
       labels: tf.tensor1d(host.labels, 'int32'),
     };
     if (host.targets) batch.targets = tf.tensor2d(host.targets, [host.batchSize, host.numClasses], 'float32');

@@ -9,8 +9,16 @@ export interface SampleTransform {
   readonly kind: 'sample';
   /** `[height, width]` of the output for an input of the given size. */
   outputSize(height: number, width: number): [number, number];
-  /** Writes `outputSize(...)` HWC × 3 floats at `out[offset…]`, drawing randomness from `rng`. */
-  apply(sample: Sample, out: Float32Array, offset: number, rng: Rng): void;
+  /**
+   * Writes `outputSize(...)` HWC × 3 floats at `out[offset…]`, drawing randomness from `rng`. A
+   * transform with several `views` writes view `v` at `out[offset + v·viewStride…]`.
+   */
+  apply(sample: Sample, out: Float32Array, offset: number, rng: Rng, viewStride?: number): void;
+  /**
+   * Images per example (default 1). With `k` views the loader's batch holds `k·B` images, view-major
+   * (all first views, then all second views, …), and `B` labels: AugMix with the JSD loss uses 3.
+   */
+  readonly views?: number;
 }
 
 /** A batch on the host, before it becomes tensors: what batch transforms (mixup, cutmix) work on. */
@@ -22,6 +30,8 @@ export interface HostBatch {
   /** float32 soft targets `batchSize × numClasses` (rows sum to 1), if any transform made them. */
   targets?: Float32Array;
   batchSize: number;
+  /** Images per example, view-major (see {@link SampleTransform.views}); default 1. */
+  views?: number;
   height: number;
   width: number;
   numClasses: number;
