@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { wasmState } from '@cnn/backend-wasm';
+import { gpuDetails } from './gpu-info.js';
+import { wasmInfo } from './wasm-info.js';
 
 export interface BackendInfo {
   /** tfjs' name of the active backend: 'tensorflow', 'wasm', 'cpu', … ('none' before one is started). */
@@ -7,7 +8,8 @@ export interface BackendInfo {
   /** tfjs-core version. */
   tfjsVersion: string;
   /**
-   * Compute threads: wasm — XNNPACK threads in use; tensorflow — TensorFlow's intra-op pool size
+   * Compute threads: wasm — XNNPACK threads in use (read from the running module, in browsers
+   * too); webgl, webgpu — null (the GPU); tensorflow — TensorFlow's intra-op pool size
    * when known (`TF_NUM_INTRAOP_THREADS`), else null (TensorFlow picks one per core); cpu — 1.
    */
   threads: number | null;
@@ -15,7 +17,11 @@ export interface BackendInfo {
   simd: boolean | null;
   /** tensorflow: libtensorflow version (e.g. "2.21.0"); null otherwise. */
   tensorflowVersion: string | null;
-  /** One human line: e.g. "wasm 4.22.0, threaded-simd module, 2 threads, SIMD". */
+  /**
+   * One human line: e.g. "wasm, tfjs-core 4.22.0, threaded-simd module, 2 threads, SIMD, SIMD
+   * kernels on 2 threads, fused multiply-add"; in a browser that runs fewer wasm threads than asked
+   * for, why (e.g. the page is not cross-origin isolated).
+   */
   details: string;
 }
 
@@ -28,20 +34,9 @@ export function backendInfo(): BackendInfo {
   let tensorflowVersion: string | null = null;
   let details = `${backend === 'none' ? 'no backend started yet (call initBackend())' : backend}, tfjs-core ${tf.version_core}`;
   if (backend === 'wasm') {
-    const state = wasmState.current;
-    if (state) {
-      try {
-        threads = state.actualThreads();
-      } catch {
-        threads = state.threads;
-      }
-      simd = state.simd;
-      details += `, ${state.module} module, ${threads} thread${threads === 1 ? '' : 's'}${simd ? ', SIMD' : ''}`;
-      details += `, ${state.simdKernels}`;
-      if (state.note) details += ` (${state.note})`;
-    } else {
-      details += ' (started outside @cnn/backend: threads/SIMD unknown)';
-    }
+    const wasm = wasmInfo();
+    ({ threads, simd } = wasm);
+    details += wasm.details;
   } else if (backend === 'tensorflow') {
     const binding = (tf.backend() as unknown as { binding?: { TF_Version?: string } }).binding;
     tensorflowVersion = binding?.TF_Version ?? null;
@@ -50,6 +45,8 @@ export function backendInfo(): BackendInfo {
     details += `, libtensorflow ${tensorflowVersion ?? 'unknown'}${threads ? `, ${threads} intra-op threads` : ''}`;
   } else if (backend === 'cpu') {
     threads = 1;
+  } else if (backend === 'webgl' || backend === 'webgpu') {
+    details += gpuDetails(backend);
   }
   return { backend, tfjsVersion: tf.version_core, threads, simd, tensorflowVersion, details };
 }

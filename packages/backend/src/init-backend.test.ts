@@ -57,8 +57,18 @@ describe('availableBackends and initBackend', () => {
     // An explicit argument wins over the environment.
     expect((await initBackend('wasm')).backend).toBe('wasm');
     process.env.CNN_BACKEND = 'gpu';
-    await expect(initBackend()).rejects.toThrow(/CNN_BACKEND="gpu" is not a backend; use one of auto, tensorflow-gpu, tensorflow, wasm, cpu/);
-    await expect(initBackend('webgl' as never)).rejects.toThrow(/unknown backend "webgl"/);
+    await expect(initBackend()).rejects.toThrow(/CNN_BACKEND="gpu" is not a backend; use one of auto, tensorflow-gpu, tensorflow, webgpu, webgl, wasm, cpu/);
+    await expect(initBackend('gpu' as never)).rejects.toThrow(/unknown backend "gpu"/);
+  });
+
+  it('the browser backends can be asked for by name, and say why they cannot start in Node', async () => {
+    // Both packages are installed here (dev dependencies): no install hint, the reason instead.
+    const webgl = initBackend('webgl');
+    await expect(webgl).rejects.toThrow(/^Backend "webgl" could not be started: WebGL exists only in browsers \(tfjs-backend-webgl registers itself only there\)$/);
+    await expect(initBackend('webgpu')).rejects.toThrow(/^Backend "webgpu" could not be started: WebGPU exists only in browsers \(no navigator.gpu in Node\)$/);
+    // 'auto' in Node never tries them.
+    const choice = await initBackend('auto');
+    expect(choice.reason).not.toMatch(/webgl|webgpu/);
   });
 
   it('starts tensorflow (tfjs-node) and reports its libtensorflow version', async (ctx) => {

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ensureGradients } from '@cnn/core/gradients';
 import { installReluGradient } from './relu-grad.js';
-import { BACKEND_ORDER, INSTALL_HINT, firstLine, isBackendPreference, loadBackend } from './backend-loader.js';
+import { BACKEND_NAMES, backendOrder, isBackendPreference, whyNot } from './backend-loader.js';
+import { startBackend } from './start-backend.js';
 
 import type { BackendName, BackendPreference } from './backend-loader.js';
 
@@ -11,7 +12,9 @@ export type { BackendName, BackendPreference } from './backend-loader.js';
 export interface InitBackendOptions {
   /**
    * wasm only: XNNPACK threads (1–8). Default: env `CNN_WASM_THREADS`, else the number of logical
-   * CPUs. Only the first start of wasm in a process counts.
+   * CPUs (`navigator.hardwareConcurrency` in browsers). Only the first start of wasm in a process
+   * (page) counts. In browsers more than 1 needs a cross-origin-isolated page (COOP/COEP headers,
+   * `crossOriginIsolated === true`); elsewhere tfjs runs 1 thread and `backendInfo()` says why.
    */
   wasmThreads?: number;
 }
@@ -30,10 +33,12 @@ export interface BackendChoice {
 /**
  * Starts the best TF.js backend that is installed, or the one asked for.
  *
- * Order for `'auto'`: `@tensorflow/tfjs-node-gpu` → `@tensorflow/tfjs-node` (both optional peers,
- * loaded with a dynamic import only when present) → `wasm` → `cpu`. With no argument (or 'auto') the
- * environment variable `CNN_BACKEND` may name one. An explicit choice that cannot be started fails
- * with an error that says how to install it. Also registers the gradients and, on `wasm`, the
+ * Order for `'auto'` in Node: `@tensorflow/tfjs-node-gpu` → `@tensorflow/tfjs-node` (both optional
+ * peers, loaded with a dynamic import only when present) → `wasm` → `cpu`. In browsers: `webgpu` →
+ * `webgl` (optional peers `@tensorflow/tfjs-backend-webgpu` / `-webgl`, imported only when tried) →
+ * `wasm` → `cpu`. With no argument (or 'auto') the environment variable `CNN_BACKEND` may name one
+ * (Node). An explicit choice that cannot be started fails with an error that says why, and how to
+ * install it when its package is missing. Also registers the gradients and, on `wasm`, the
  * kernels tfjs lacks for training.
  */
 export async function initBackend(preference?: BackendPreference, options: InitBackendOptions = {}): Promise<BackendChoice> {
@@ -41,23 +46,20 @@ export async function initBackend(preference?: BackendPreference, options: InitB
   const fromEnv = typeof process !== 'undefined' ? process.env?.CNN_BACKEND : undefined;
   if (requested === 'auto' && fromEnv) {
     if (!isBackendPreference(fromEnv)) {
-      throw new Error(`CNN_BACKEND="${fromEnv}" is not a backend; use one of auto, ${BACKEND_ORDER.join(', ')}`);
+      throw new Error(`CNN_BACKEND="${fromEnv}" is not a backend; use one of auto, ${BACKEND_NAMES.join(', ')}`);
     }
     requested = fromEnv;
   }
   if (!isBackendPreference(requested)) {
-    throw new Error(`initBackend: unknown backend "${String(requested)}"; use one of auto, ${BACKEND_ORDER.join(', ')}`);
+    throw new Error(`initBackend: unknown backend "${String(requested)}"; use one of auto, ${BACKEND_NAMES.join(', ')}`);
   }
   ensureGradients();
 
-  const candidates = requested === 'auto' ? BACKEND_ORDER : [requested];
+  const candidates = requested === 'auto' ? backendOrder() : [requested];
   const skipped: string[] = [];
   for (const name of candidates) {
     try {
-      const tfjsName = await loadBackend(name, { wasmThreads: options.wasmThreads });
-      const ok = await tf.setBackend(tfjsName);
-      if (!ok) throw new Error(`tf.setBackend('${tfjsName}') returned false`);
-      await tf.ready();
+      const tfjsName = await startBackend(name, { wasmThreads: options.wasmThreads });
       if (tfjsName === 'tensorflow' || tfjsName === 'wasm') installReluGradient();
       if (tfjsName === 'wasm') {
         const { startSimdKernels } = await import('@cnn/backend-wasm/setup');
@@ -75,9 +77,10 @@ export async function initBackend(preference?: BackendPreference, options: InitB
       // package: report it as it is, and never fall back to a slower backend because of it.
       if (error instanceof RangeError) throw error;
       if (requested !== 'auto') {
-        throw new Error(`Backend "${name}" could not be started: ${firstLine(error)}. Install it with: ${INSTALL_HINT[name]}`);
+        const { reason, installHint } = whyNot(name, error);
+        throw new Error(`Backend "${name}" could not be started: ${reason}${installHint ? `. Install it with: ${installHint}` : ''}`);
       }
-      skipped.push(`${name} unavailable (${firstLine(error)})`);
+      skipped.push(`${name} unavailable (${whyNot(name, error).reason})`);
     }
   }
   throw new Error(`No TF.js backend could be started: ${skipped.join('; ')}`);

@@ -1,0 +1,44 @@
+/**
+ * How close each browser backend must come to Node's tfjs-backend-cpu (float32), and why.
+ *
+ * - cpu: the same JavaScript kernels in another V8 — observed bit-identical; 1e-6 leaves room for
+ *   a V8 whose Math.exp rounds differently.
+ * - wasm: XNNPACK and @cnn/backend's SIMD kernels (Winograd convolutions, fused multiply-adds in
+ *   Chromium) sum in another order — observed ≈ 3e-7 (logits), ≈ 2e-6 (input gradient).
+ * - webgl, webgpu: float32 shaders (here on SwiftShader), other accumulation order and the GPU's
+ *   own exp/log — observed ≈ 2e-7 / 4e-7 on SwiftShader; real GPUs may run transcendental
+ *   functions less exactly, hence 1e-4 / 1e-3. A wrong kernel gives errors of order 1.
+ *
+ * Logits and gradients: max |got − want| / max |want|. Attacks: pixels whose gradient is ≈ 0 can
+ * take the other sign on another backend — at most `flippedPixels` of them (observed: 2 of 9,216 on
+ * wasm, none elsewhere), each moved by at most 2ε; every other pixel within 1e-5. Calibration
+ * metrics (float64 JS on the logits): absolute, relative above 1.
+ */
+export type BrowserBackend = 'cpu' | 'wasm' | 'webgl' | 'webgpu';
+
+export interface Tolerance {
+  logits: number;
+  gradient: number;
+  flippedPixels: number;
+  calibration: number;
+}
+
+export const TOLERANCES: Record<BrowserBackend, Tolerance> = {
+  cpu: { logits: 1e-6, gradient: 1e-6, flippedPixels: 0.002, calibration: 1e-6 },
+  wasm: { logits: 1e-5, gradient: 1e-4, flippedPixels: 0.002, calibration: 1e-5 },
+  webgl: { logits: 1e-4, gradient: 1e-3, flippedPixels: 0.002, calibration: 1e-4 },
+  webgpu: { logits: 1e-4, gradient: 1e-3, flippedPixels: 0.002, calibration: 1e-4 },
+};
+
+/** Pixels that differ by more than 1e-5 between two images, and the largest difference. */
+export function differingPixels(got: number[], want: number[]): { count: number; max: number } {
+  if (got.length !== want.length) throw new Error(`differingPixels: ${got.length} values against ${want.length}`);
+  let count = 0;
+  let max = 0;
+  for (let i = 0; i < want.length; i++) {
+    const d = Math.abs(got[i] - want[i]);
+    if (d > 1e-5) count++;
+    max = Math.max(max, d);
+  }
+  return { count, max };
+}
