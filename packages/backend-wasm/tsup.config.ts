@@ -8,7 +8,8 @@ export default defineConfig({
   format: ['esm', 'cjs'],
   splitting: true,
   dts: true,
-  sourcemap: true,
+  // No source maps: the published files are the readable ESM/CJS tsup emits; maps doubled the tarballs.
+  sourcemap: false,
   clean: true,
   target: 'es2022',
   // import.meta.url in the CJS build (used to resolve tfjs-backend-wasm's files).

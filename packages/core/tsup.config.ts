@@ -6,7 +6,8 @@ export default defineConfig({
   entry: { index: 'src/index.ts', gradients: 'src/gradients.ts', node: 'src/node/index.ts', testing: 'src/testing/index.ts' },
   format: ['esm', 'cjs'],
   dts: true,
-  sourcemap: true,
+  // No source maps: the published files are the readable ESM/CJS tsup emits; maps doubled the tarballs.
+  sourcemap: false,
   clean: true,
   target: 'es2022',
 });

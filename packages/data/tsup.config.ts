@@ -8,7 +8,8 @@ export default defineConfig({
   dts: { entry: { index: 'src/index.ts', node: 'src/node.ts' } },
   // Shared code in shared chunks, in CJS too: one CifarDataset class whichever entry loaded it.
   splitting: true,
-  sourcemap: true,
+  // No source maps: the published files are the readable ESM/CJS tsup emits; maps doubled the tarballs.
+  sourcemap: false,
   clean: true,
   target: 'es2022',
   // import.meta.url in the CJS build (used to find the worker script).
