@@ -25,7 +25,9 @@ export const elasticTransform: Corruption = ({ image, level, table, draws }) => 
   const field = (): Float32Array => {
     const noise = draws.uniform(-1, 1, height * width);
     const smooth = gaussianFilter(noise, height, width, 1, sigma, 'reflect', 3);
-    return Float32Array.from(smooth, (v) => v * alpha);
+    const out = new Float32Array(smooth.length);
+    for (let i = 0; i < smooth.length; i++) out[i] = smooth[i] * alpha;
+    return out;
   };
   const dx = field();
   const dy = field();

@@ -23,11 +23,16 @@ const MUD = [63 / 255, 42 / 255, 20 / 255];
 const EMBOSS = [-2, -1, 0, -1, 1, 1, 0, 1, 2];
 
 function water(bytes: Uint8Array, height: number, width: number, liquid: Float64Array, intensity: number): Uint8Array {
-  const liquidBytes = Uint8Array.from(liquid, (v) => Math.trunc(v * 255) & 0xff);
+  const n = liquid.length;
+  const liquidBytes = new Uint8Array(n);
+  for (let i = 0; i < n; i++) liquidBytes[i] = Math.trunc(liquid[i] * 255) & 0xff; // astype(uint8) wraps
   const edges = canny(liquidBytes, height, width, 50, 150);
-  const distance = distanceTransform5(Uint8Array.from(edges, (v) => 255 - v), height, width);
-  for (let i = 0; i < distance.length; i++) distance[i] = Math.min(distance[i], 20);
-  const truncated = Uint8Array.from(boxBlur3Float(distance, height, width), Math.trunc);
+  for (let i = 0; i < n; i++) edges[i] = 255 - edges[i];
+  const distance = distanceTransform5(edges, height, width);
+  for (let i = 0; i < n; i++) distance[i] = Math.min(distance[i], 20);
+  const blurred = boxBlur3Float(distance, height, width);
+  const truncated = new Uint8Array(n);
+  for (let i = 0; i < n; i++) truncated[i] = Math.trunc(blurred[i]);
   const shaded = boxBlur3Bytes(filter3x3Bytes(equalizeHist(truncated), height, width, EMBOSS), height, width);
   const m = new Float64Array(liquid.length);
   let max = 0;
@@ -44,8 +49,11 @@ function water(bytes: Uint8Array, height: number, width: number, liquid: Float64
 }
 
 function mudLayer(bytes: Uint8Array, height: number, width: number, liquid: Float64Array, threshold: number, sigma: number): Uint8Array {
-  const mask = Float64Array.from(liquid, (v) => (v > threshold ? 1 : 0));
-  const m = Float32Array.from(gaussianFilter(mask, height, width, 1, sigma), (v) => (Math.fround(v) < 0.8 ? 0 : v));
+  const mask = new Float64Array(liquid.length);
+  for (let i = 0; i < mask.length; i++) mask[i] = liquid[i] > threshold ? 1 : 0;
+  const blurred = gaussianFilter(mask, height, width, 1, sigma);
+  const m = new Float32Array(mask.length);
+  for (let i = 0; i < m.length; i++) m[i] = Math.fround(blurred[i]) < 0.8 ? 0 : blurred[i];
   const f = Math.fround;
   const out = new Float32Array(bytes.length);
   for (let p = 0; p < m.length; p++) {

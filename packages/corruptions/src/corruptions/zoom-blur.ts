@@ -24,11 +24,11 @@ export const zoomBlur: Corruption = ({ image, level, table }) => {
   const axes = zoomAxes(table, level);
   for (const axis of axes) clippedZoomInto(x, n, 3, axis, sum, true, true);
   const divisor = axes.length + 1;
-  const out = new Float32Array(x.length);
+  const bytes = new Uint8Array(x.length); // storing truncates, as np.uint8
   for (let i = 0; i < x.length; i++) {
     const mean = Math.fround(Math.fround(x[i] + sum[i]) / divisor);
-    out[i] = Math.fround((mean < 0 ? 0 : mean > 1 ? 1 : mean) * 255);
+    bytes[i] = Math.fround((mean < 0 ? 0 : mean > 1 ? 1 : mean) * 255);
   }
-  return Uint8Array.from(out, Math.trunc);
+  return bytes;
 };
 

@@ -18,12 +18,18 @@ function windowSums(src: ArrayLike<number>, height: number, width: number): Floa
 
 /** cv2.blur(float32 plane, (3, 3)): the window mean, stored as float32. */
 export function boxBlur3Float(src: Float32Array, height: number, width: number): Float32Array {
-  return Float32Array.from(windowSums(src, height, width), (s) => s * (1 / 9));
+  const sums = windowSums(src, height, width);
+  const out = new Float32Array(sums.length);
+  for (let i = 0; i < sums.length; i++) out[i] = sums[i] * (1 / 9);
+  return out;
 }
 
 /** cv2.blur(uint8 plane, (3, 3)): the window mean rounded to the nearest byte. */
 export function boxBlur3Bytes(src: Uint8Array, height: number, width: number): Uint8Array {
-  return Uint8Array.from(windowSums(src, height, width), (s) => Math.round(s * (1 / 9)));
+  const sums = windowSums(src, height, width);
+  const out = new Uint8Array(sums.length);
+  for (let i = 0; i < sums.length; i++) out[i] = Math.round(sums[i] * (1 / 9));
+  return out;
 }
 
 /** cv2.equalizeHist. */
@@ -40,7 +46,9 @@ export function equalizeHist(src: Uint8Array): Uint8Array {
     sum += hist[i];
     lut[i] = Math.min(255, Math.max(0, cvRoundHalfEven(sum * scale)));
   }
-  return Uint8Array.from(src, (v) => lut[v]);
+  const out = new Uint8Array(src.length);
+  for (let i = 0; i < src.length; i++) out[i] = lut[src[i]];
+  return out;
 }
 
 /** cv2.filter2D(plane, CV_8U, kernel 3×3) with reflect-101 borders, rounded and saturated. */

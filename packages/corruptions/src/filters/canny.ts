@@ -51,7 +51,9 @@ export function canny(src: Uint8Array, height: number, width: number, low: numbe
       }
     }
   }
-  return Uint8Array.from(map, (v) => (v === 2 ? 255 : 0));
+  const edges = new Uint8Array(map.length);
+  for (let i = 0; i < map.length; i++) edges[i] = map[i] === 2 ? 255 : 0;
+  return edges;
 }
 
 function isLocalMax(mag: Int32Array, j: number, step: number, xs: number, ys: number, m: number): boolean {

@@ -11,7 +11,12 @@ export function distanceTransform5(src: Uint8Array, height: number, width: numbe
   const pad = 2;
   const stride = width + 2 * pad;
   const tmp = new Float64Array((height + 2 * pad) * stride).fill(Infinity);
-  const forward: [number, number, number][] = [[-2, -1, LONG], [-2, 1, LONG], [-1, -2, LONG], [-1, -1, DIAG], [-1, 0, HV], [-1, 1, DIAG], [-1, 2, LONG], [0, -1, HV]];
+  // the causal half of the 5×5 mask (rows above, then the left neighbour) as offsets into tmp
+  const dys = [-2, -2, -1, -1, -1, -1, -1, 0];
+  const dxs = [-1, 1, -2, -1, 0, 1, 2, -1];
+  const offsets = new Int32Array(8);
+  for (let k = 0; k < 8; k++) offsets[k] = dys[k] * stride + dxs[k];
+  const weights = Float64Array.of(LONG, LONG, LONG, DIAG, HV, DIAG, LONG, HV);
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       const j = (y + pad) * stride + x + pad;
@@ -20,7 +25,7 @@ export function distanceTransform5(src: Uint8Array, height: number, width: numbe
         continue;
       }
       let best = Infinity;
-      for (const [dy, dx, w] of forward) best = Math.min(best, tmp[j + dy * stride + dx] + w);
+      for (let k = 0; k < 8; k++) best = Math.min(best, tmp[j + offsets[k]] + weights[k]);
       tmp[j] = best;
     }
   }
@@ -30,7 +35,7 @@ export function distanceTransform5(src: Uint8Array, height: number, width: numbe
       const j = (y + pad) * stride + x + pad;
       let best = tmp[j];
       if (best > HV) {
-        for (const [dy, dx, w] of forward) best = Math.min(best, tmp[j - dy * stride - dx] + w);
+        for (let k = 0; k < 8; k++) best = Math.min(best, tmp[j - offsets[k]] + weights[k]);
         tmp[j] = best;
       }
       out[y * width + x] = Math.min(best, 0x7fffffff >> 2) / SHIFT;
