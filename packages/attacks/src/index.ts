@@ -1,7 +1,8 @@
 export { fgsm, type FgsmOptions } from './fgsm.js';
 export { fgsmRandomStart, type FgsmRandomStartOptions } from './fgsm-random-start.js';
 export { pgd, type PgdOptions } from './pgd.js';
-export { apgd, type ApgdOptions } from './apgd.js';
+export { apgd, apgdTargeted, type ApgdOptions } from './apgd.js';
+export { square, type SquareOptions } from './square.js';
 export {
   robustAccuracy,
   type RobustAccuracyCounts,
@@ -11,5 +12,5 @@ export {
 } from './robust-accuracy.js';
 export { fromPredictModel, type FromPredictModelOptions, type PredictModel } from './from-predict-model.js';
 export { perExampleLoss } from './losses.js';
-export type { AttackFn, AttackLoss, AttackNorm, AttackResult, Bounds, CommonAttackOptions, LabelsInput } from './types.js';
+export type { AttackFn, AttackLoss, AttackNorm, AttackResult, Bounds, CommonAttackOptions, EotOptions, LabelsInput } from './types.js';
 export type { Classifier, LabeledBatch } from '@cnn/core';

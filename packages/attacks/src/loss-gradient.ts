@@ -1,8 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor1D, Tensor2D, Tensor4D } from '@tensorflow/tfjs-core';
-import type { Classifier } from '@cnn/core';
+import type { Classifier, Rng } from '@cnn/core';
 import { perExampleLoss } from './losses.js';
-import type { AttackLoss } from './types.js';
+import type { AttackLoss, EotOptions } from './types.js';
+
+/** Extra inputs of some objectives: the true labels (targeted DLR) and EOT averaging. */
+export interface GradientExtras {
+  labels?: Tensor1D;
+  eot?: { samples: number; transform?: EotOptions['transform']; rng: Rng };
+}
 
 export interface LossGradient {
   /** d(Σᵢ lossᵢ / divisor)/dx, same shape as x. */
@@ -29,14 +35,58 @@ export function lossGradient(
   targeted: boolean,
   divisor: number,
   check: (logits: Tensor2D) => void,
+  extras: GradientExtras = {},
+): LossGradient {
+  const samples = extras.eot?.samples ?? 1;
+  if (samples === 1 && !extras.eot?.transform) return singleGradient(fn, classifier, x, classes, loss, targeted, divisor, check, extras.labels);
+  const { transform, rng } = extras.eot as NonNullable<GradientExtras['eot']>;
+  // Expectation over transformation: the mean of `samples` gradients (auto-attack's eot_iter),
+  // each through a fresh random transform when one is given; the last pass's logits are returned.
+  const model: Classifier = transform ? (xi) => classifier(transform(xi, rng)) : classifier;
+  let sum: Tensor4D | undefined;
+  let last: Tensor2D | undefined;
+  try {
+    for (let s = 0; s < samples; s++) {
+      const { grad, logits } = singleGradient(fn, model, x, classes, loss, targeted, divisor, check, extras.labels);
+      last?.dispose();
+      last = logits;
+      const next = sum ? (tf.add(sum, grad) as Tensor4D) : grad;
+      if (sum) {
+        sum.dispose();
+        grad.dispose();
+      }
+      sum = next;
+    }
+    const grad = tf.div(sum as Tensor4D, samples) as Tensor4D;
+    (sum as Tensor4D).dispose();
+    return { grad, logits: last as Tensor2D };
+  } catch (error) {
+    sum?.dispose();
+    last?.dispose();
+    throw error;
+  }
+}
+
+function singleGradient(
+  fn: string,
+  classifier: Classifier,
+  x: Tensor4D,
+  classes: Tensor1D,
+  loss: AttackLoss,
+  targeted: boolean,
+  divisor: number,
+  check: (logits: Tensor2D) => void,
+  labels: Tensor1D | undefined,
 ): LossGradient {
   let logits: Tensor2D | undefined;
   let failure: unknown;
   const f = (xi: tf.Tensor): tf.Scalar => {
     let z: Tensor2D;
+    let objective: tf.Tensor;
     try {
       z = classifier(xi as Tensor4D);
       check(z);
+      objective = perExampleLoss(z, classes, loss, targeted, labels);
     } catch (error) {
       // Throwing inside tf.grad would leak the tensors its tape saved for the backward pass (also
       // when the user's classifier itself throws): finish with a harmless objective that depends
@@ -46,7 +96,7 @@ export function lossGradient(
     }
     // Kept past tf.grad's scope; the caller disposes it.
     logits = tf.keep(z);
-    return tf.div(tf.sum(perExampleLoss(z, classes, loss, targeted)), divisor);
+    return tf.div(tf.sum(objective), divisor);
   };
   // engine.gradients with allowNoGradients: tf.grad throws "Cannot compute gradient" when no path
   // leads from x to the objective, before the tape's saved tensors are released (a leak on every

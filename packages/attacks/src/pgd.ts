@@ -3,12 +3,12 @@ import type { Tensor1D, Tensor4D } from '@tensorflow/tfjs-core';
 import { withTensorScope, type Classifier } from '@cnn/core';
 import { ensureGradients } from '@cnn/core/gradients';
 import { argmaxHost, lossGradient } from './loss-gradient.js';
-import { perExampleLoss } from './losses.js';
+import { ATTACK_LOSSES, perExampleLoss } from './losses.js';
 import { normalizeL2, projectL2, projectLinf, selectRows, uniformL2Delta, uniformLinfDelta } from './perturbation.js';
 import { classTensor, prepare, successOf, type Prepared } from './prepare.js';
 import { range, replaceRows, takeRows } from './rows.js';
-import { checkCount, checkInitialDelta, checkNonNegative, checkWithinBounds } from './validate.js';
-import type { AttackLoss, AttackNorm, AttackResult, CommonAttackOptions, LabelsInput } from './types.js';
+import { checkCount, checkEot, checkInitialDelta, checkNonNegative, checkWithinBounds } from './validate.js';
+import type { AttackLoss, AttackNorm, AttackResult, CommonAttackOptions, EotOptions, LabelsInput } from './types.js';
 
 export interface PgdOptions extends CommonAttackOptions {
   /** Threat model; default `'linf'` (torchattacks `PGD`); `'l2'` is torchattacks `PGDL2`. */
@@ -28,8 +28,13 @@ export interface PgdOptions extends CommonAttackOptions {
   restarts?: number;
   /** Target class per image: the attack becomes targeted (success = top-1 is the target). */
   targets?: LabelsInput;
-  /** `'ce'` (mean cross-entropy, default) or `'margin'` (Carlini–Wagner margin on logits). */
+  /**
+   * `'ce'` (mean cross-entropy, default), `'margin'` (Carlini–Wagner margin on logits), `'dlr'`
+   * (untargeted DLR) or `'dlr-targeted'` (with `targets`); see {@link perExampleLoss}.
+   */
   loss?: AttackLoss;
+  /** Expectation over transformation: average each gradient over `samples` passes (randomised models). */
+  eot?: EotOptions;
   /**
    * Stop updating an example as soon as an iterate fools the classifier (it keeps that iterate),
    * and stop altogether once every example is fooled. Examples never fooled get exactly the same
@@ -77,7 +82,10 @@ export async function pgd(classifier: Classifier, images: Tensor4D, labels: Labe
   const restarts = checkCount(fn, 'restarts', options.restarts ?? 1, 1);
   const randomStart = options.randomStart ?? true;
   const loss = options.loss ?? 'ce';
-  if (loss !== 'ce' && loss !== 'margin') throw new Error(`${fn}: loss must be 'ce' or 'margin', got ${String(loss)}`);
+  if (!(ATTACK_LOSSES as readonly string[]).includes(loss)) throw new Error(`${fn}: loss must be one of ${ATTACK_LOSSES.join(', ')}, got ${String(loss)}`);
+  if (loss === 'dlr' && options.targets !== undefined) throw new Error(`${fn}: loss 'dlr' is untargeted; use 'dlr-targeted' with targets`);
+  if (loss === 'dlr-targeted' && options.targets === undefined) throw new Error(`${fn}: loss 'dlr-targeted' needs targets`);
+  const eot = checkEot(fn, options.eot);
   const earlyStop = options.earlyStop ?? false;
   checkInitialDelta(fn, options.initialDelta, images);
   if (options.initialDelta && restarts > 1) throw new Error(`${fn}: initialDelta fixes the start, so restarts must be 1 (got ${restarts})`);
@@ -88,7 +96,7 @@ export async function pgd(classifier: Classifier, images: Tensor4D, labels: Labe
   checkWithinBounds(fn, 'eps', eps, norm, p.low, p.high, images);
   if (options.stepSize !== undefined) checkWithinBounds(fn, 'stepSize', alpha, norm, p.low, p.high, images);
   const measure = options.measureSuccess !== false;
-  const cfg: RunConfig = { norm, eps, alpha, steps, loss, earlyStop, randomStart, initialDelta: options.initialDelta, final: measure || restarts > 1 };
+  const cfg: RunConfig = { norm, eps, alpha, steps, loss, earlyStop, randomStart, initialDelta: options.initialDelta, final: measure || restarts > 1, eot };
 
   return withTensorScope(async (scope) => {
     const first = await runOnce(classifier, images, range(p.batch), p, cfg);
@@ -131,6 +139,7 @@ interface RunConfig {
   initialDelta?: Tensor4D;
   /** Run the final forward pass (success and loss of the last iterate). */
   final: boolean;
+  eot?: EotOptions;
 }
 
 /** One PGD run on the rows `rows` of the batch (`x` holds exactly those rows). */
@@ -138,6 +147,8 @@ async function runOnce(classifier: Classifier, x: Tensor4D, rows: Int32Array, p:
   const n = rows.length;
   return withTensorScope(async (scope) => {
     const classes = scope.track(classTensor(p.classes, rows));
+    const labels = scope.track(classTensor(p.labels, rows));
+    const extras = { labels, eot: c.eot ? { ...c.eot, rng: p.rng } : undefined };
     let adv: Tensor4D = scope.track(
       tf.tidy(() => {
         if (c.initialDelta) return tf.clipByValue(tf.add(x, c.initialDelta), p.low, p.high) as Tensor4D;
@@ -156,7 +167,7 @@ async function runOnce(classifier: Classifier, x: Tensor4D, rows: Int32Array, p:
     const frozen = new Array<boolean>(n).fill(false);
     let nFrozen = 0;
     for (let s = 0; s < c.steps && nFrozen < n; s++) {
-      const { grad, logits } = lossGradient(p.fn, classifier, adv, classes, c.loss, p.targeted, p.batch, (z) => p.checkLogits(z, n));
+      const { grad, logits } = lossGradient(p.fn, classifier, adv, classes, c.loss, p.targeted, p.batch, (z) => p.checkLogits(z, n), extras);
       scope.trackAll([grad, logits]);
       if (c.earlyStop) {
         successOf(await argmaxHost(logits), p, rows).forEach((fooled, i) => {
@@ -171,7 +182,7 @@ async function runOnce(classifier: Classifier, x: Tensor4D, rows: Int32Array, p:
       // those of a run without early stop (kernels may round differently for other batch sizes).
       if (nFrozen > 0) next = scope.track(selectRows(frozen, adv, next));
       adv = next;
-      scope.collect([classes, adv]);
+      scope.collect([classes, labels, adv]);
     }
     if (!c.final) return { adv: scope.keep(adv), success: [], loss: new Float32Array(0) };
     const logits = scope.track(
@@ -181,7 +192,7 @@ async function runOnce(classifier: Classifier, x: Tensor4D, rows: Int32Array, p:
         return z;
       }),
     );
-    const lossT = scope.track(perExampleLoss(logits, classes, c.loss, p.targeted) as Tensor1D);
+    const lossT = scope.track(perExampleLoss(logits, classes, c.loss, p.targeted, labels) as Tensor1D);
     const [pred, lossV] = await Promise.all([argmaxHost(logits), lossT.data() as Promise<Float32Array>]);
     return { adv: scope.keep(adv), success: successOf(pred, p, rows), loss: lossV };
   });

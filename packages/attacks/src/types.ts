@@ -48,7 +48,20 @@ export interface CommonAttackOptions {
 }
 
 /** Loss the iterative attacks ascend. */
-export type AttackLoss = 'ce' | 'margin';
+export type AttackLoss = 'ce' | 'margin' | 'dlr' | 'dlr-targeted';
 
 /** Norm of the threat model. */
 export type AttackNorm = 'linf' | 'l2';
+
+/**
+ * Expectation over transformation (Athalye et al. 2018) for randomised models: each gradient is the
+ * mean of `samples` gradients, each pass through `transform(x, rng)` when given (a random
+ * augmentation, differentiable) or through the classifier as it is (a model with internal
+ * randomness, as auto-attack's `eot_iter`).
+ */
+export interface EotOptions {
+  /** Gradients averaged per step (AutoAttack's 'rand' version: 20). Integer ≥ 1. */
+  samples: number;
+  /** Random differentiable transform applied before the classifier; draws come from the attack's rng. */
+  transform?: (x: Tensor4D, rng: Rng) => Tensor4D;
+}

@@ -116,7 +116,10 @@ describe('option checks', () => {
     await rejects(() => pgd(model.classifier, images, fx.labels, { eps: 0.03, restarts: 0 }), /restarts must be an integer ≥ 1/);
     await rejects(() => pgd(model.classifier, images, fx.labels, { eps: 0.03, restarts: 2, randomStart: false }), /would repeat the same deterministic run/);
     await rejects(() => pgd(model.classifier, images, fx.labels, { eps: 0.03, norm: 'l1' as never }), /norm must be 'linf' or 'l2'/);
-    await rejects(() => pgd(model.classifier, images, fx.labels, { eps: 0.03, loss: 'dlr' as never }), /loss must be 'ce' or 'margin'/);
+    await rejects(() => pgd(model.classifier, images, fx.labels, { eps: 0.03, loss: 'hinge' as never }), /loss must be one of ce, margin, dlr, dlr-targeted, got hinge/);
+    await rejects(() => pgd(model.classifier, images, fx.labels, { eps: 0.03, loss: 'dlr', targets: fx.targets }), /'dlr' is untargeted; use 'dlr-targeted'/);
+    await rejects(() => pgd(model.classifier, images, fx.labels, { eps: 0.03, loss: 'dlr-targeted' }), /'dlr-targeted' needs targets/);
+    await rejects(() => pgd(model.classifier, images, fx.labels, { eps: 0.03, eot: { samples: 0 } }), /eot.samples must be an integer ≥ 1/);
     await rejects(() => pgd(model.classifier, images, fx.labels, { eps: 0.03, stepSize: -1 }), /stepSize must be a finite number ≥ 0/);
   });
   it('step sizes larger than the bounds allow, and L2 radii larger than the image diagonal', async () => {
@@ -139,12 +142,19 @@ describe('option checks', () => {
     const logits = tf.tensor2d([[1, 2, 3], [3, 2, 1]]);
     const classes = tf.tensor1d([0, 1], 'int32');
     const before = tf.memory().numTensors;
-    expect(() => perExampleLoss(logits, classes, 'dlr' as never, false)).toThrow(/perExampleLoss: unknown loss "dlr" \(known: ce, margin\)/);
+    expect(() => perExampleLoss(logits, classes, 'hinge' as never, false)).toThrow(/perExampleLoss: unknown loss "hinge" \(known: ce, margin, dlr, dlr-targeted\)/);
+    expect(() => perExampleLoss(logits, classes, 'dlr-targeted', true)).toThrow(/needs at least 4 classes, the logits have 3/);
+    expect(() => perExampleLoss(logits, classes, 'dlr', true)).toThrow(/'dlr' is untargeted/);
     expect(tf.memory().numTensors).toBe(before);
     tf.dispose([logits, classes]);
   });
-  it('apgd: targeted is not offered', async () => {
-    await rejects(() => apgd(model.classifier, images, fx.labels, { eps: 0.03, targets: fx.targets } as never), /only the untargeted/);
+  it('apgd: given targets are refused (APGD-T picks its own); bad loss, nTargetClasses and eot', async () => {
+    await rejects(() => apgd(model.classifier, images, fx.labels, { eps: 0.03, targets: fx.targets } as never), /takes no targets/);
+    await rejects(() => apgd(model.classifier, images, fx.labels, { eps: 0.03, loss: 'margin' as never }), /loss must be 'ce' or 'dlr'/);
+    await rejects(() => apgd(model.classifier, images, fx.labels, { eps: 0.03, targeted: true, nTargetClasses: 10 }), /nTargetClasses = 10 must be below the number of classes \(10\)/);
+    await rejects(() => apgd(model.classifier, images, fx.labels, { eps: 0.03, targeted: true, loss: 'ce' }), /always uses the targeted DLR loss/);
+    await rejects(() => apgd(model.classifier, images, fx.labels, { eps: 0.03, nTargetClasses: 3 }), /nTargetClasses is for the targeted version/);
+    await rejects(() => apgd(model.classifier, images, fx.labels, { eps: 0.03, eot: { samples: 2, transform: 3 as never } }), /eot.transform must be a function/);
   });
   it('eps = 0 returns the clean images (L∞ and L2) without NaN', async () => {
     for (const norm of ['linf', 'l2'] as const) {

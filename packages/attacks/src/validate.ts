@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, Tensor4D } from '@tensorflow/tfjs-core';
-import type { AttackNorm, Bounds, LabelsInput } from './types.js';
+import type { AttackNorm, Bounds, EotOptions, LabelsInput } from './types.js';
 
 /** Checks the images tensor's rank, dtype and values against `bounds`; returns the checked bounds. */
 export async function checkImages(fn: string, images: Tensor4D, bounds: Bounds | undefined): Promise<[number, number]> {
@@ -121,4 +121,14 @@ export function checkRho(fn: string, v: unknown): number {
     throw new RangeError(`${fn}: rho must be in (0, 1] (the fraction of steps in which the loss must have risen), got ${String(v)}`);
   }
   return v;
+}
+
+/** Checks EOT options: `samples` an integer ≥ 1, `transform` a function when given. */
+export function checkEot(fn: string, eot: unknown): EotOptions | undefined {
+  if (eot === undefined) return undefined;
+  if (typeof eot !== 'object' || eot === null) throw new TypeError(`${fn}: eot must be { samples, transform? }, got ${String(eot)}`);
+  const { samples, transform } = eot as EotOptions;
+  checkCount(fn, 'eot.samples', samples, 1);
+  if (transform !== undefined && typeof transform !== 'function') throw new TypeError(`${fn}: eot.transform must be a function (x, rng) => x, got ${typeof transform}`);
+  return { samples, transform };
 }

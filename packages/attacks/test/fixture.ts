@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { readFileSync } from 'node:fs';
-import type { Classifier } from '@cnn/backend';
+import { createRng, type Classifier, type Rng } from '@cnn/backend';
 
 /** torchattacks.json as written by fixtures/make_fixtures.py. */
 export interface Fixture {
@@ -52,4 +52,48 @@ export function fixtureModel(fx: Fixture): { classifier: Classifier; weights: tf
       return tf.add(tf.matMul(flat, fcW), fcB);
     });
   return { classifier, weights: [convW, convB, fcW, fcB] };
+}
+
+/** autoattack.json as written by fixtures/make_autoattack.py. */
+export interface AutoAttackFixture {
+  source: string;
+  dlr: { logits: string; shape: [number, number]; labels: number[]; targets: number[]; dlr: string; dlrTargeted: string };
+  cases: {
+    name: string;
+    attack: 'apgd' | 'apgdTargeted' | 'square';
+    options: Record<string, unknown> & { norm: 'linf' | 'l2' };
+    expected: string;
+    delta0?: string;
+    fooled: boolean[];
+    draws?: string;
+    drawCount?: number;
+  }[];
+  cascade: {
+    images: string;
+    shape: [number, number, number, number];
+    labels: number[];
+    settings: { steps: number; nTargetClasses: number; nQueries: number; eps: number };
+    attacks: string[];
+    seeds: number[];
+    robustAccuracy: number[];
+    standard: { eps: number; seeds: number[]; robustAccuracy: number[] };
+  };
+}
+
+export function loadAutoAttackFixture(): AutoAttackFixture {
+  return JSON.parse(readFileSync(new URL('../fixtures/autoattack.json', import.meta.url), 'utf8')) as AutoAttackFixture;
+}
+
+/** An Rng whose uniform() replays `values` in order (the reference's torch.rand draws); counts the draws. */
+export function replayRng(values: Float32Array): Rng & { used: () => number } {
+  let i = 0;
+  const base = createRng(0);
+  return {
+    ...base,
+    uniform: () => {
+      if (i >= values.length) throw new Error(`replayRng: asked for draw ${i + 1} of ${values.length} recorded`);
+      return values[i++];
+    },
+    used: () => i,
+  };
 }
