@@ -9,3 +9,7 @@ export { extractTarEntries, type ExtractOptions } from './extract-tar.js';
 export { readTarGz, extractTarGz, type ReadTarGzOptions } from './tar-gz.js';
 export { DEFAULT_MAX_UNCOMPRESSED_BYTES } from './gunzip-capped.js';
 export { fileMd5 } from './file-md5.js';
+export { loadCifarC, type LoadCifarCOptions } from './cifar-c.js';
+export { CIFAR_C_CORRUPTIONS, type CifarCorruption } from './cifar-c-names.js';
+export { readNpy, writeNpy } from './npy-file.js';
+export type { NpyTypedArray } from './npy-typed.js';
