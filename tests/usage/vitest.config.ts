@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['src/**/*.test.ts'],
+    testTimeout: 300_000,
+    hookTimeout: 300_000,
+    pool: 'forks',
+    // The json report feeds the workspace's one-line summary (scripts/test-summary.mjs).
+    reporters: ['default', ['json', { outputFile: '.vitest/results.json' }]],
+  },
+});
