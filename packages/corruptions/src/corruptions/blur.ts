@@ -1,4 +1,4 @@
-import { diskKernel, filter2DChannel } from '../filters/disk.js';
+import { diskKernel, filter2D } from '../filters/disk.js';
 import { gaussianFilter } from '../filters/gaussian.js';
 import { type Corruption, unitFloats, unitToBytes } from './context.js';
 
@@ -12,11 +12,7 @@ export const gaussianBlur: Corruption = ({ image, level, table }) => {
 export const defocusBlur: Corruption = ({ image, level, table }) => {
   const { height, width } = image;
   const [radius, aliasBlur] = table.defocusBlur[level];
-  const kernel = diskKernel(radius, aliasBlur);
-  const x = unitFloats(image.image);
-  const out = new Float64Array(x.length);
-  for (let c = 0; c < 3; c++) filter2DChannel(x, height, width, 3, c, kernel, out);
-  return unitToBytes(out);
+  return unitToBytes(filter2D(unitFloats(image.image), height, width, 3, diskKernel(radius, aliasBlur)));
 };
 
 /**

@@ -19,8 +19,10 @@ import {
 } from './test-fixtures.js';
 
 // Reference outputs of make_cifar_c.py / make_imagenet_c.py (fixtures/make_fixtures.py) on real
-// CIFAR-10 test images. The issue asks for ±1 on ≥ 99% of values; the implementation is exact on
-// every committed case, so the tests also require a maximum difference of 1 at most.
+// CIFAR-10 test images. The issue asks for ±1 on ≥ 99% of values; the implementation is bit-exact
+// on nearly every case, so the tests also require max difference ≤ 1 and ≥ 98–99% equal values
+// (a rounding slip, e.g. ImageMagick's 16→8-bit step rounded instead of truncated, stays within ±1
+// but leaves only ~50% equal).
 const noDraws: Draws = replayDraws({});
 
 function run(name: CorruptionName, image: RgbImage, severity: number, table: CorruptionTable, draws = noDraws): Uint8Array {
@@ -35,7 +37,7 @@ describe('deterministic corruptions match make_cifar_c.py on 8 CIFAR-10 test ima
       for (let severity = 1; severity <= 5; severity++) {
         inputs.forEach((image, i) => {
           const c = closeness(run(name, image, severity, CIFAR_TABLE), expected[name][severity - 1][i].image);
-          expect({ severity, image: i, ok: c.withinOne >= 0.99 && c.maxDiff <= 1, ...c }).toMatchObject({ ok: true });
+          expect({ severity, image: i, ok: c.withinOne >= 0.99 && c.maxDiff <= 1 && c.exact >= 0.99, ...c }).toMatchObject({ ok: true });
         });
       }
     });
@@ -48,7 +50,7 @@ describe('deterministic corruptions match make_imagenet_c.py on a 224×224 image
   for (const [name, severity] of Object.entries(IMAGENET_DETERMINISTIC)) {
     it(`${name}, severity ${severity}`, () => {
       const c = closeness(run(name as CorruptionName, input, severity, IMAGENET_TABLE), expected[name].image);
-      expect({ ok: c.withinOne >= 0.99 && c.maxDiff <= 1, ...c }).toMatchObject({ ok: true });
+      expect({ ok: c.withinOne >= 0.99 && c.maxDiff <= 1 && c.exact >= 0.99, ...c }).toMatchObject({ ok: true });
     });
   }
 });
@@ -67,7 +69,9 @@ describe.each([
         const draws = replayDraws(replay.draws);
         const c = closeness(run(name as CorruptionName, input(), replay.severity, table, draws), replay.output);
         const left = Object.values(draws.remaining()).reduce((a, b) => a + b, 0);
-        expect({ severity: replay.severity, ok: c.withinOne >= 0.99 && c.maxDiff <= 1, left, ...c }).toMatchObject({ ok: true, left: 0 });
+        // spatter's float32 OpenCV steps leave ≥ 98.6% equal; everything else is bit-exact
+        const ok = c.withinOne >= 0.99 && c.maxDiff <= 1 && c.exact >= 0.98;
+        expect({ severity: replay.severity, ok, left, ...c }).toMatchObject({ ok: true, left: 0 });
       }
     });
   }

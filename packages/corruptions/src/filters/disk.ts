@@ -60,37 +60,48 @@ function separableFilter32(src: Float32Array, size: number, kernel: Float32Array
 }
 
 /**
- * cv2.filter2D(plane, -1, kernel) with reflect-101 borders on one channel of an HWC image, written
- * into channel `channel` of `out`; taps outside the kernel's non-zero box are skipped.
+ * cv2.filter2D(image, -1, kernel) on every channel of an HWC image with reflect-101 borders;
+ * taps outside the kernel's non-zero box are skipped. Returns a new array.
  */
-export function filter2DChannel(
-  src: Float64Array,
-  height: number,
-  width: number,
-  channels: number,
-  channel: number,
-  kernel: { size: number; weights: Float64Array },
-  out: Float64Array,
-): void {
+export function filter2D(src: Float64Array, height: number, width: number, channels: number, kernel: { size: number; weights: Float64Array }): Float64Array {
   const { size, weights } = kernel;
   const half = (size - 1) / 2;
   const box = nonZeroBox(weights, size);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      let acc = 0;
-      for (let ky = box.low; ky <= box.high; ky++) {
-        const sy = borderIndex(y + ky - half, height, 'mirror');
-        const row = sy * width;
-        for (let kx = box.low; kx <= box.high; kx++) {
-          const sx = borderIndex(x + kx - half, width, 'mirror');
-          acc += weights[ky * size + kx] * src[(row + sx) * channels + channel];
-        }
-      }
-      out[(y * width + x) * channels + channel] = acc;
+  const reach = Math.max(half - box.low, box.high - half, 0);
+  // pad once (reflect-101) so that the tap loop needs no border logic
+  const pw = width + 2 * reach;
+  const padded = new Float64Array((height + 2 * reach) * pw * channels);
+  for (let y = -reach; y < height + reach; y++) {
+    const sy = borderIndex(y, height, 'mirror');
+    for (let x = -reach; x < width + reach; x++) {
+      const from = (sy * width + borderIndex(x, width, 'mirror')) * channels;
+      const to = ((y + reach) * pw + x + reach) * channels;
+      for (let c = 0; c < channels; c++) padded[to + c] = src[from + c];
     }
   }
+  const tapOffsets: number[] = [];
+  const tapWeights: number[] = [];
+  for (let ky = box.low; ky <= box.high; ky++) {
+    for (let kx = box.low; kx <= box.high; kx++) {
+      tapOffsets.push(((ky - half) * pw + (kx - half)) * channels);
+      tapWeights.push(weights[ky * size + kx]);
+    }
+  }
+  const offsets = Int32Array.from(tapOffsets);
+  const taps = Float64Array.from(tapWeights);
+  const out = new Float64Array(src.length);
+  for (let c = 0; c < channels; c++) {
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        const centre = ((y + reach) * pw + x + reach) * channels + c;
+        let acc = 0;
+        for (let t = 0; t < taps.length; t++) acc += taps[t] * padded[centre + offsets[t]];
+        out[(y * width + x) * channels + c] = acc;
+      }
+    }
+  }
+  return out;
 }
-
 /** The smallest square band [low, high] of rows and columns holding every non-zero weight. */
 function nonZeroBox(weights: Float64Array, size: number): { low: number; high: number } {
   let low = size;
