@@ -10,6 +10,9 @@ import { missingWasmFile, withCoresForThreads } from './wasm-in-browser.js';
  * options, as they are).
  */
 export async function startBackend(name: BackendName, options: { wasmThreads?: number } = {}): Promise<string> {
+  if ((name === 'tensorflow' || name === 'tensorflow-gpu') && !isNode()) {
+    throw new BackendUnavailableError(`@tensorflow/tfjs-node${name === 'tensorflow-gpu' ? '-gpu' : ''} runs only in Node (a native addon)`, null);
+  }
   const tfjsName = await loadBackend(name, options);
   const problem = name === 'webgpu' ? await webgpuProblem() : name === 'webgl' ? webglProblem() : null;
   if (problem != null) throw new BackendUnavailableError(problem, null);

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import puppeteer from 'puppeteer-core';
 import { findChromium } from './harness/chromium.js';
-import { openSession, type Session } from './harness/session.js';
+import { openSession, type PageKind, type Session } from './harness/session.js';
 import { browserSuiteSkipReason } from './harness/skip.js';
 
 const skip = browserSuiteSkipReason('backends.test.ts');
@@ -19,7 +19,7 @@ describe.skipIf(skip != null)('initBackend in headless Chromium', () => {
     await session?.close();
   });
 
-  async function start(kind: 'coi' | 'plain', request: Parameters<Awaited<ReturnType<Session['open']>>['call']>[1] & object) {
+  async function start(kind: PageKind, request: Parameters<Awaited<ReturnType<Session['open']>>['call']>[1] & object) {
     const page = await session.open(kind);
     return page.call('start', request as never);
   }
@@ -71,6 +71,27 @@ describe.skipIf(skip != null)('initBackend in headless Chromium', () => {
     }
     const webgl = await start('plain', { backend: 'webgl' });
     expect(webgl.ok && webgl.value.info.details).toMatch(/^webgl, tfjs-core 4\.22\.0, WebGL 2, float32 textures$/);
+  });
+
+  it('an app bundled without the WebGL/WebGPU packages gets their install command, and auto runs wasm', async () => {
+    const webgl = await start('no-gpu-packages', { backend: 'webgl' });
+    expect(webgl.ok ? '' : webgl.error).toMatch(
+      /^Backend "webgl" could not be started: .*@tensorflow\/tfjs-backend-webgl.*\. Install it with: npm install @tensorflow\/tfjs-backend-webgl@4\.22\.0$/,
+    );
+    const page = await session.open('no-gpu-packages');
+    const auto = await page.call('start', { backend: 'auto' });
+    if (!auto.ok) throw new Error(auto.error);
+    console.info(`auto without the GPU packages: ${auto.value.choice.reason}`);
+    expect(auto.value.choice.backend).toBe('wasm');
+    expect(auto.value.choice.reason).toMatch(/^webgpu unavailable \(.*tfjs-backend-webgpu.*\); webgl unavailable \(.*tfjs-backend-webgl.*\); using wasm$/);
+  });
+
+  it('the Node-only backends say so in a browser, without an install hint', async () => {
+    const page = await session.open('plain');
+    const tensorflow = await page.call('start', { backend: 'tensorflow' });
+    expect(tensorflow.ok ? '' : tensorflow.error).toBe('Backend "tensorflow" could not be started: @tensorflow/tfjs-node runs only in Node (a native addon)');
+    const gpu = await page.call('start', { backend: 'tensorflow-gpu' });
+    expect(gpu.ok ? '' : gpu.error).toBe('Backend "tensorflow-gpu" could not be started: @tensorflow/tfjs-node-gpu runs only in Node (a native addon)');
   });
 
   it('webgpu by name starts where this Chromium has an adapter, else says why', async () => {

@@ -40,14 +40,17 @@ describe.skipIf(skip != null)('browser backends against Node', () => {
     expect(reference.calibration.temperature).toBeLessThan(100);
   });
 
-  const cases: { backend: BrowserBackend; page: 'coi' | 'plain'; wasmThreads?: number }[] = [
-    { backend: 'cpu', page: 'plain' },
-    { backend: 'wasm', page: 'coi', wasmThreads: 2 },
-    { backend: 'webgl', page: 'plain' },
-    { backend: 'webgpu', page: 'plain' },
+  // WebGPU on SwiftShader compiles each new pipeline slowly (≈ 20–40 s for this net's first
+  // forward pass on 2 busy cores): there PGD — the same kernels as the gradient, three times — is
+  // left out to keep the suite well under 2 minutes.
+  const cases: { backend: BrowserBackend; page: 'coi' | 'plain'; wasmThreads?: number; pgd: boolean }[] = [
+    { backend: 'cpu', page: 'plain', pgd: true },
+    { backend: 'wasm', page: 'coi', wasmThreads: 2, pgd: true },
+    { backend: 'webgl', page: 'plain', pgd: true },
+    { backend: 'webgpu', page: 'plain', pgd: false },
   ];
-  for (const { backend, page: kind, wasmThreads } of cases) {
-    it(`${backend}: forward pass, gradients, FGSM, PGD and calibration match Node`, async (ctx) => {
+  for (const { backend, page: kind, wasmThreads, pgd } of cases) {
+    it(`${backend}: forward pass, gradients, FGSM${pgd ? ', PGD' : ''} and calibration match Node`, async (ctx) => {
       const page = await session.open(kind);
       if (backend === 'webgpu') {
         const adapter = await page.call('gpuAdapter');
@@ -60,7 +63,7 @@ describe.skipIf(skip != null)('browser backends against Node', () => {
       const started = await page.call('start', { backend, wasmThreads });
       if (!started.ok) throw new Error(started.error);
       expect(started.value.choice.backend).toBe(backend);
-      const run = await page.call('workload', { calibrationLabels: labels });
+      const run = await page.call('workload', { calibrationLabels: labels, pgd });
       if (!run.ok) throw new Error(`${run.error}\n${page.console.join('\n')}`);
       const got = run.value;
       const tol = TOLERANCES[backend];
@@ -68,16 +71,16 @@ describe.skipIf(skip != null)('browser backends against Node', () => {
         logits: maxRelErr(got.logits, reference.logits),
         gradient: maxRelErr(got.inputGradient, reference.inputGradient),
         fgsm: differingPixels(got.fgsm, reference.fgsm),
-        pgd: differingPixels(got.pgd, reference.pgd),
+        pgd: pgd ? differingPixels(got.pgd, reference.pgd) : null,
       };
       console.info(`${started.value.info.details}: ${JSON.stringify(errors)}; ms ${JSON.stringify(got.millis)}`);
       expect(got.leakedTensors).toBe(0);
       expect(errors.logits).toBeLessThanOrEqual(tol.logits);
       expect(errors.gradient).toBeLessThanOrEqual(tol.gradient);
-      for (const attack of ['fgsm', 'pgd'] as const) {
+      for (const attack of pgd ? (['fgsm', 'pgd'] as const) : (['fgsm'] as const)) {
         // A pixel whose gradient is ~0 may take the other sign: it moves by at most 2ε.
-        expect(errors[attack].count).toBeLessThanOrEqual(tol.flippedPixels * got[attack].length);
-        expect(errors[attack].max).toBeLessThanOrEqual(2 * EPS + 1e-6);
+        expect(errors[attack]!.count).toBeLessThanOrEqual(tol.flippedPixels * got[attack].length);
+        expect(errors[attack]!.max).toBeLessThanOrEqual(2 * EPS + 1e-6);
       }
       for (const [metric, value] of Object.entries(got.calibration)) {
         const want = reference.calibration[metric as keyof typeof reference.calibration];

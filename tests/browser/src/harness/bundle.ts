@@ -6,8 +6,12 @@ import { build } from 'esbuild';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-/** Bundles the test page's script for browsers (as an app would); returns the output folder. */
-export async function bundlePage(): Promise<string> {
+/**
+ * Bundles the test page's script for browsers (as an app would); returns the output folder.
+ * `missing`: packages left out, as for an app that did not install them (esbuild then leaves
+ * their `import()` unresolved, exactly what it does when they are not installed).
+ */
+export async function bundlePage(missing: string[] = []): Promise<string> {
   const outdir = await mkdtemp(path.join(tmpdir(), 'cnn-browser-tests-'));
   await build({
     entryPoints: [path.join(here, '../page/suite-page.ts')],
@@ -17,6 +21,7 @@ export async function bundlePage(): Promise<string> {
     platform: 'browser',
     target: 'es2022',
     outdir,
+    external: missing,
     logLevel: 'error',
   });
   return outdir;

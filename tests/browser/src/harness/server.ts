@@ -10,8 +10,15 @@ const TYPES: Record<string, string> = {
   '.map': 'application/json',
 };
 
-/** The page: `/coi/` is served cross-origin isolated (COOP + COEP), `/plain/` is not. */
-const PAGE = '<!doctype html><meta charset="utf-8"><title>cnn browser tests</title><script type="module" src="/bundle/suite-page.js"></script>';
+/** The page, with the script of bundle `dir`. */
+const page = (dir: string) =>
+  `<!doctype html><meta charset="utf-8"><title>cnn browser tests</title><script type="module" src="/${dir}/suite-page.js"></script>`;
+
+/**
+ * The pages: `/coi/` is served cross-origin isolated (COOP + COEP), `/plain/` is not;
+ * `/no-gpu-packages/` runs the bundle made without tfjs-backend-webgl and -webgpu.
+ */
+const PAGES: Record<string, string> = { '/coi/': page('bundle'), '/plain/': page('bundle'), '/no-gpu-packages/': page('bundle-no-gpu-packages') };
 
 /** tfjs-backend-wasm's `.wasm` files, as an app would copy them next to its bundle. */
 function wasmDir(): string {
@@ -25,16 +32,16 @@ export interface StaticServer {
 }
 
 /** A tiny static server on 127.0.0.1 (random port) for the test page, its bundle and the .wasm files. */
-export async function serve(bundleDir: string): Promise<StaticServer> {
-  const roots: Record<string, string> = { '/bundle/': bundleDir, '/wasm/': wasmDir() };
+export async function serve(bundles: { full: string; noGpuPackages: string }): Promise<StaticServer> {
+  const roots: Record<string, string> = { '/bundle/': bundles.full, '/bundle-no-gpu-packages/': bundles.noGpuPackages, '/wasm/': wasmDir() };
   const server: Server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
-    if (url.pathname === '/coi/' || url.pathname === '/plain/') {
+    if (url.pathname in PAGES) {
       if (url.pathname === '/coi/') {
         response.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
         response.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
       }
-      response.writeHead(200, { 'Content-Type': TYPES['.html'] }).end(PAGE);
+      response.writeHead(200, { 'Content-Type': TYPES['.html'] }).end(PAGES[url.pathname]);
       return;
     }
     const prefix = Object.keys(roots).find((p) => url.pathname.startsWith(p));

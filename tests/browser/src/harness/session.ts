@@ -4,11 +4,14 @@ import { bundlePage } from './bundle.js';
 import { launchChromium } from './chromium.js';
 import { serve, type StaticServer } from './server.js';
 
+/** Cross-origin isolated, not, or (not isolated) bundled without tfjs-backend-webgl/-webgpu. */
+export type PageKind = 'coi' | 'plain' | 'no-gpu-packages';
+
 export interface Session {
   browser: Browser;
   server: StaticServer;
   /** A fresh page (a fresh tfjs: each backend starts once per page), cross-origin isolated or not. */
-  open(kind: 'coi' | 'plain', query?: string): Promise<SuitePage>;
+  open(kind: PageKind, query?: string): Promise<SuitePage>;
   close(): Promise<void>;
 }
 
@@ -21,8 +24,8 @@ export interface SuitePage {
 }
 
 export async function openSession(): Promise<Session> {
-  const bundle = await bundlePage();
-  const server = await serve(bundle);
+  const [full, noGpuPackages] = await Promise.all([bundlePage(), bundlePage(['@tensorflow/tfjs-backend-webgl', '@tensorflow/tfjs-backend-webgpu'])]);
+  const server = await serve({ full, noGpuPackages });
   const browser = await launchChromium();
   const pages: Page[] = [];
   return {
