@@ -19,6 +19,7 @@ export {
 export { configChanges, formatConfigChanges, type ConfigChange } from './config-changes.js';
 export { evaluate, asClassifier } from './evaluate.js';
 export { evaluateCorruptions, corruptionErrors } from './evaluate-corruptions.js';
+export { loadCorruptFunction } from './corruption-plan.js';
 export type {
   RgbBytes,
   CorruptFunction,

@@ -1,5 +1,6 @@
 import { escapeXml, lineChartSvg, type ChartSeries } from './line-chart.js';
 import { pngDataUrl } from './png.js';
+import { corruptionSection } from './report-corruptions.js';
 import { writeFileAtomic } from '@cnn/core/node';
 import type { AttackSpec, EvalResult, ExampleImage, ReportInput } from './types.js';
 
@@ -104,14 +105,17 @@ table.kv th{background:#f6f6f6;font-weight:normal}.grid-table th{background:#f6f
 .charts svg{margin:4px;border:1px solid #eee}pre{background:#f7f7f7;padding:8px;font-size:12px;overflow:auto}
 .grid{display:flex;flex-wrap:wrap;gap:10px}.pair{border:1px solid #ddd;padding:4px;font-size:11px}
 .pair figure{display:inline-block;margin:2px;text-align:center}.pair img{image-rendering:pixelated;display:block;max-width:160px;height:auto}
+.strip{display:flex;flex-wrap:wrap;gap:6px}.strip figure{margin:0;text-align:center;font-size:10px}.strip img{width:96px;height:auto;image-rendering:pixelated;display:block}
 .ok{color:#197a19}.bad{color:#c0161d;font-weight:bold}.label{font-weight:bold}.notes{color:#555}`;
 
 /**
  * Renders the run report as one self-contained HTML string: title and notes, the final table
  * (clean / robust accuracy, NLL, Brier, calibration errors), loss/accuracy/LR curves as inline SVG,
  * the reliability diagram SVG (from `@cnn/calibration`, via `EvalResult.reliabilitySvg`), a grid of
- * clean vs adversarial images (PNG data URLs) with predictions, the per-epoch table, the config and
- * the backend. No external resources.
+ * clean vs adversarial images (PNG data URLs) with predictions, the "Corruption robustness" section
+ * when there is a corruption evaluation (accuracy heatmap, accuracy and calibration error against
+ * severity, one image under every corruption), the per-epoch table, the config and the backend. No
+ * external resources.
  */
 export function renderReport(input: ReportInput): string {
   const title = input.title ?? 'Training run';
@@ -134,6 +138,8 @@ export function renderReport(input: ReportInput): string {
   if (evaluation?.examples?.length) {
     sections.push('<h2>Clean vs adversarial test images</h2>', exampleGrid(evaluation.examples, input.classNames));
   }
+  const corruptions = input.corruptions ?? input.history?.corruptions;
+  if (corruptions) sections.push(corruptionSection(corruptions, input.classNames));
   const et = epochTable(input);
   if (et) sections.push('<h2>Epochs</h2>', et);
   sections.push('<h2>Configuration</h2>', `<pre>${escapeXml(JSON.stringify(input.config ?? {}, null, 2))}</pre>`);

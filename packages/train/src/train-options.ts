@@ -1,4 +1,5 @@
 import { checkHyperParameters } from './config-check.js';
+import { corruptionPlan } from './corruption-plan.js';
 import { optionalInteger, optionalNumber } from './option-rules.js';
 import type { TrainOptions } from './types.js';
 
@@ -25,6 +26,12 @@ export function validateTrainOptions(o: TrainOptions): void {
   optionalInteger('train: evalEvery', o.evalEvery, 1);
   optionalInteger('train: maxSteps', o.maxSteps, 1);
   if ((o.resume || o.forceResume) && !o.outDir) throw new Error('train: resume needs outDir (where the checkpoints are)');
+  if (o.corruptionEval !== undefined) {
+    if (!o.corruptionEval?.dataset || typeof o.corruptionEval.dataset.get !== 'function') {
+      throw new TypeError('train: corruptionEval.dataset must be a @cnn/data Dataset (length, get(i))');
+    }
+    corruptionPlan(o.corruptionEval.options, o.corruptionEval.dataset.length);
+  }
   const best = o.bestMetric?.name ?? 'accuracy';
   if (o.evalLoader && best.startsWith('robust.') && !o.evaluate?.attacks?.length) {
     throw new Error(`train: bestMetric "${best}" needs attacks in the per-epoch evaluation (options.evaluate.attacks)`);

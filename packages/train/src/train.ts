@@ -3,6 +3,7 @@ import { createRng, disposeBatch, type Rng } from '@cnn/core';
 import { ensureGradients } from '@cnn/core/gradients';
 import { DEFAULT_JSD_WEIGHT } from './augmix-loss.js';
 import { evaluate } from './evaluate.js';
+import { evaluateCorruptions } from './evaluate-corruptions.js';
 import { createOptimizer, type Optimizer } from './optimizer.js';
 import { Progress } from './progress.js';
 import { RunFiles } from './run-files.js';
@@ -43,6 +44,13 @@ function recordedMode(mode: TrainingMode | undefined): TrainingMode {
   return mode;
 }
 
+/** The serialisable part of `corruptionEval` (absent: not recorded, so older checkpoints compare equal). */
+function recordedCorruptionEval(o: TrainOptions): Record<string, unknown> | undefined {
+  if (!o.corruptionEval) return undefined;
+  const { corruptions, severities, limit, seed, batchSize, bins } = o.corruptionEval.options;
+  return { corruptions, severities, limit, seed, batchSize, bins };
+}
+
 /** Options as recorded in checkpoints and the report (everything serialisable). */
 function recordedConfig(o: TrainOptions, stepsPerEpoch: number): Record<string, unknown> {
   return {
@@ -57,6 +65,7 @@ function recordedConfig(o: TrainOptions, stepsPerEpoch: number): Record<string, 
     evaluate: o.evaluate ?? {},
     finalEvaluate: o.finalEvaluate ?? o.evaluate ?? {},
     bestMetric: o.bestMetric ?? { name: 'accuracy', mode: 'max' },
+    corruptionEval: recordedCorruptionEval(o),
     user: o.config ?? {},
   };
 }
@@ -336,6 +345,13 @@ async function finishRun(run: Run): Promise<TrainHistory> {
     run.progress.log('final evaluation…');
     history.final = await evaluate(o.model, evalBatches(o.evalLoader), { keepExamples: 16, ...final });
     await jsonl(run, { kind: 'final', ...stripForHistory(history.final), time: new Date().toISOString() });
+  }
+  if (!history.interrupted && o.corruptionEval) {
+    run.progress.log('corruption evaluation…');
+    history.corruptions = await evaluateCorruptions(o.model, o.corruptionEval.dataset, o.corruptionEval.options);
+    const { example, ...numbers } = history.corruptions;
+    void example;
+    await jsonl(run, { kind: 'corruptions', ...numbers, time: new Date().toISOString() });
   }
   const { files } = run;
   if (!files) return history;

@@ -1,6 +1,8 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { LabeledBatch } from '@cnn/core';
 import type { ReliabilityDiagram } from '@cnn/calibration';
+import type { Dataset } from '@cnn/data';
+import type { CorruptionEvalOptions, CorruptionResult } from './corruption-types.js';
 
 // ---------------------------------------------------------------------------------------------
 // Model: the structural slice of @cnn/models' `Model` that training needs.
@@ -386,6 +388,8 @@ export interface TrainHistory {
   final?: EvalResult;
   /** Best epoch by `bestMetric` and its value. */
   best?: { epoch: number; metric: string; value: number };
+  /** Corruption robustness of the final model (with `corruptionEval`). */
+  corruptions?: CorruptionResult;
   /** Where the run wrote its files (when `outDir` is set). */
   files?: { outDir: string; checkpoint?: string; metrics?: string; report?: string; best?: string };
   /** True when the run stopped early on SIGINT (after writing a checkpoint). */
@@ -452,6 +456,12 @@ export interface TrainOptions {
   evaluate?: EvaluateOptions;
   /** Final evaluation options after the last epoch (default: `evaluate`). */
   finalEvaluate?: EvaluateOptions;
+  /**
+   * After the final evaluation, `evaluateCorruptions(model, dataset, options)` of the final model:
+   * the result goes to `history.corruptions`, a `corruptions` record of `metrics.jsonl` and the
+   * report's "Corruption robustness" section.
+   */
+  corruptionEval?: { dataset: Dataset; options: CorruptionEvalOptions };
   /** Best-model tracking (needs an eval loader and `outDir`). Default accuracy/max. */
   bestMetric?: BestMetric;
   /** Progress display, default 'auto'. */
@@ -493,4 +503,6 @@ export interface ReportInput {
   classNames?: readonly string[];
   /** Extra notes shown under the title. */
   notes?: string[];
+  /** Corruption robustness (defaults to `history.corruptions`). */
+  corruptions?: CorruptionResult;
 }
