@@ -2,7 +2,7 @@ import { boxBlur3Bytes, boxBlur3Float, equalizeHist, filter3x3Bytes } from '../f
 import { canny } from '../filters/canny.js';
 import { distanceTransform5 } from '../filters/distance.js';
 import { gaussianFilter } from '../filters/gaussian.js';
-import { type Corruption, unitToBytes, unitToBytes32 } from './context.js';
+import { type Corruption, unitToBytes32 } from './context.js';
 
 /**
  * A liquid layer — N(loc, scale²) per pixel, gaussian-blurred, thresholded — becomes either water
@@ -34,18 +34,22 @@ function water(bytes: Uint8Array, height: number, width: number, liquid: Float64
   const truncated = new Uint8Array(n);
   for (let i = 0; i < n; i++) truncated[i] = Math.trunc(blurred[i]);
   const shaded = boxBlur3Bytes(filter3x3Bytes(equalizeHist(truncated), height, width, EMBOSS), height, width);
-  const m = new Float64Array(liquid.length);
+  // the reference multiplies the uint8 liquid layer (it reassigned the name) by the float32 shading:
+  // everything from here on is float32
+  const f = Math.fround;
+  const m = new Float32Array(n);
   let max = 0;
-  for (let i = 0; i < m.length; i++) {
-    m[i] = liquid[i] * shaded[i];
+  for (let i = 0; i < n; i++) {
+    m[i] = liquidBytes[i] * shaded[i];
     max = Math.max(max, m[i]);
   }
-  const out = new Float64Array(bytes.length);
-  for (let p = 0; p < m.length; p++) {
-    const weight = (m[p] / max) * intensity;
-    for (let c = 0; c < 3; c++) out[p * 3 + c] = Math.fround(bytes[p * 3 + c] / 255) + weight * WATER[c];
+  const scale = f(intensity);
+  const out = new Float32Array(bytes.length);
+  for (let p = 0; p < n; p++) {
+    const weight = f(f(m[p] / max) * scale);
+    for (let c = 0; c < 3; c++) out[p * 3 + c] = f(bytes[p * 3 + c] / 255) + f(weight * f(WATER[c]));
   }
-  return unitToBytes(out);
+  return unitToBytes32(out);
 }
 
 function mudLayer(bytes: Uint8Array, height: number, width: number, liquid: Float64Array, threshold: number, sigma: number): Uint8Array {

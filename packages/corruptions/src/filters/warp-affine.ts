@@ -66,7 +66,7 @@ export function warpAffine(src: Float32Array, height: number, width: number, cha
       const r1 = borderIndex(sy + 1, height, 'mirror') * width * channels;
       const o = (y * width + x) * channels;
       for (let c = 0; c < channels; c++) {
-        out[o + c] = src[r0 + c0 + c] * w00 + src[r0 + c1 + c] * w01 + src[r1 + c0 + c] * w10 + src[r1 + c1 + c] * w11;
+        out[o + c] = f(f(f(f(src[r0 + c0 + c] * w00) + f(src[r0 + c1 + c] * w01)) + f(src[r1 + c0 + c] * w10)) + f(src[r1 + c1 + c] * w11));
       }
     }
   }
