@@ -17,7 +17,7 @@ describe('the entries of @cnn/data', () => {
 
   it('the root entry keeps what runs anywhere, the node entry what reads files', () => {
     expect(Object.keys(root).sort()).toEqual(
-      ['BYTE_TO_UNIT', 'augmix', 'augmixTransform', 'CIFAR100_COARSE_CLASSES', 'CIFAR100_FINE_CLASSES', 'CIFAR10_CLASSES', 'CIFAR_SOURCES', 'CifarDataset', 'cifarTrainTransform', 'cutmix', 'disposeBatch', 'ensureTargets', 'loader', 'mixup', 'parseCifarBatch', 'randomCropFlip', 'randomResizedCropBox', 'resizeCenterCropGeometry', 'toFloat'].sort(),
+      ['BYTE_TO_UNIT', 'augmix', 'augmixTransform', 'CIFAR100_COARSE_CLASSES', 'CIFAR100_FINE_CLASSES', 'CIFAR10_CLASSES', 'CIFAR_SOURCES', 'CifarDataset', 'cifarTrainTransform', 'corruptedDataset', 'cutmix', 'disposeBatch', 'ensureTargets', 'loader', 'mixup', 'parseCifarBatch', 'randomCropFlip', 'randomResizedCropBox', 'resizeCenterCropGeometry', 'toFloat'].sort(),
     );
     for (const name of ['loadCifar', 'loadImageFolder', 'decodeImage', 'downloadFile', 'readTarGz', 'extractTarGz', 'fileMd5']) expect(node).toHaveProperty(name);
     expect(root).not.toHaveProperty('writeFileAtomic'); // @cnn/core/node's: import it from there
