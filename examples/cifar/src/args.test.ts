@@ -38,6 +38,9 @@ describe('parseCliArgs', () => {
 
   const bad: Array<[string[], RegExp]> = [
     [['--frob'], /Unknown option '--frob'/],
+    [['--augmix', '--mixup', '1'], /--mixup and --augmix cannot be combined/],
+    [['--augmix-width', '2'], /--augmix-width is an AugMix setting; it needs --augmix/],
+    [['--eval-corruptions', 'rain'], /--eval-corruptions: "rain" is not a corruption/],
     [['stray'], /positional|Unexpected argument/i],
     [['--lr'], /--lr/],
     [['--lr', 'fast'], /--lr: "fast" is not a number/],

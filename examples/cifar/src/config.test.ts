@@ -69,4 +69,20 @@ describe('resolveConfig', () => {
     expect(resolve([]).schedule).toEqual({ type: 'cosine', lr: 0.05, warmupEpochs: 1 });
     expect(() => resolve(['--eps', '0'])).toThrow(/--eval-attack none/);
   });
+
+  it('--augmix: the augmix mode with its λ, the data-side settings, and the mode in the run name', () => {
+    const c = resolve(['--augmix', '--augmix-severity', '4']);
+    expect(c.mode).toEqual({ type: 'augmix', jsd: true, jsdWeight: 12 });
+    expect(c.augmix).toEqual({ jsd: true, jsdWeight: 12, severity: 4, width: 3, depth: -1, alpha: 1, allOps: false });
+    expect(c.outDir).toBe('/work/runs/cifar10-resnet20-augmix-20260102-030405');
+    expect(resolve(['--augmix', '--no-jsd']).mode).toEqual({ type: 'augmix', jsd: false, jsdWeight: 12 });
+    expect(resolve([])).not.toHaveProperty('augmix');
+  });
+
+  it('--eval-corruptions: on as many test images as the attacks unless --corruption-limit', () => {
+    expect(resolve(['--eval-corruptions', 'fog']).corruptionEval).toEqual({ corruptions: ['fog'], limit: OFFLINE_DEFAULTS.attackLimit });
+    expect(resolve(['--data', 'd', '--eval-corruptions', 'all']).corruptionEval).toMatchObject({ limit: FULL_DEFAULTS.attackLimit });
+    expect(resolve(['--eval-corruptions', 'fog', '--corruption-limit', '7']).corruptionEval).toEqual({ corruptions: ['fog'], limit: 7 });
+    expect(resolve([])).not.toHaveProperty('corruptionEval');
+  });
 });

@@ -131,5 +131,8 @@ export function resolveConfig(args: CliArgs, ctx: ConfigContext): RunConfig {
     forceResume: args.forceResume,
     progress: args.progress,
     ...(args.checkpointEvery !== undefined ? { checkpointEvery: args.checkpointEvery } : {}),
+    ...(args.augmix ? { augmix: args.augmix } : {}),
+    // The corruption evaluation uses as many test images as the attacks by default.
+    ...(args.evalCorruptions ? { corruptionEval: { corruptions: args.evalCorruptions.corruptions, limit: args.evalCorruptions.limit ?? (offline ? OFFLINE_DEFAULTS.attackLimit : FULL_DEFAULTS.attackLimit) } } : {}),
   };
 }

@@ -47,12 +47,28 @@ ${optimizerHelp(H)}
 
 ${modeEvalRunHelp(H)}
 
+AugMix (Hendrycks et al. 2020; not with --mixup, --cutmix or --adv):
+  --augmix              train on AugMix views with the Jensen–Shannon consistency loss
+  --jsd-weight X        λ of the consistency loss                           (default 12)
+  --no-jsd              one AugMix view per image, plain cross-entropy
+  --augmix-severity N   strength of each operation, 1–10                    (default 3)
+  --augmix-width N      augmentation chains mixed                           (default 3)
+  --augmix-depth N      operations per chain; -1: 1–3 at random             (default -1)
+  --augmix-alpha X      Dirichlet / Beta parameter of the mixing            (default 1)
+  --augmix-all-ops      also the operations that overlap the test corruptions
+
+Corruption robustness (after the final evaluation; results in the report and metrics.jsonl):
+  --eval-corruptions L  all, or names of CIFAR-10-C / ImageNet-C corruptions, comma-separated
+                        (gaussian_noise, fog, jpeg_compression, …), severities 1–5
+  --corruption-limit N  test images evaluated                               (default ${F.attackLimit} / ${O.attackLimit})
+
 Examples:
   cnn-cifar
   cnn-cifar --data ~/data --model resnet18 --epochs 200
   cnn-cifar --data ~/data --adv fgsm-rs --eps 8/255 --model preact_resnet18
   cnn-cifar --data ~/data --adv pgd --steps 7 --eps 8/255 --eval-attack pgd-20,fgsm
   cnn-cifar --data ~/data --dataset cifar100 --mixup 1 --out runs/c100-mixup
+  cnn-cifar --data ~/data --augmix --eval-corruptions all --corruption-limit 1000
   cnn-cifar --out runs/c100-mixup --data ~/data --dataset cifar100 --mixup 1 --resume
 `;
 }

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { AttackSpec, OptimizerConfig, ScheduleConfig, TrainingMode } from '@cnn/train';
 import { CliError } from './cli-error.js';
-import type { BackendFlag, CommonArgs, ProgressFlag, ScheduleName } from './flags.js';
+import type { AugmixFlags, BackendFlag, CommonArgs, CorruptionFlags, ProgressFlag, ScheduleName } from './flags.js';
 
 /** The part of a run's configuration every example has, with every default applied. */
 export interface CommonRunConfig {
@@ -28,6 +28,10 @@ export interface CommonRunConfig {
   forceResume: boolean;
   progress: ProgressFlag;
   checkpointEvery?: number;
+  /** AugMix's data-side settings (with `mode.type` 'augmix'). */
+  augmix?: AugmixFlags;
+  /** Corruption robustness of the final model (`--eval-corruptions`), on the first `limit` test images. */
+  corruptionEval?: Required<CorruptionFlags>;
 }
 
 /**
@@ -64,10 +68,12 @@ export function optimizerConfig(args: CommonArgs, defaultMomentum: number, weigh
 
 /**
  * The training mode of the flags: mixup, CutMix, PGD (Madry et al. 2018: step ε/4, i.e. 2/255 at
- * 8/255) or FGSM-RS (Wong et al. 2020: α = 1.25 ε), else standard. `eps` in [0, 1] pixel units.
+ * 8/255), FGSM-RS (Wong et al. 2020: α = 1.25 ε) or AugMix (Hendrycks et al. 2020, Jensen–Shannon
+ * loss with λ = 12 unless --no-jsd), else standard. `eps` in [0, 1] pixel units.
  */
 export function trainingMode(args: CommonArgs, eps: number, defaultPgdSteps: number): TrainingMode {
   if (args.mixup !== undefined) return { type: 'mixup', alpha: args.mixup };
+  if (args.augmix) return { type: 'augmix', jsd: args.augmix.jsd, jsdWeight: args.augmix.jsdWeight };
   if (args.cutmix !== undefined) return { type: 'cutmix', alpha: args.cutmix };
   const clean = {
     ...(args.cleanFraction !== undefined ? { cleanFraction: args.cleanFraction } : {}),

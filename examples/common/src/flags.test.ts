@@ -46,3 +46,52 @@ describe('parseFlags', () => {
     expect(args(['--resume'])).toMatchObject({ resume: true, forceResume: false });
   });
 });
+
+describe('--augmix and its knobs', () => {
+  it('defaults as google-research/augmix cifar.py: JSD with λ 12, severity 3, width 3, depth -1, alpha 1', () => {
+    expect(args(['--augmix']).augmix).toEqual({ jsd: true, jsdWeight: 12, severity: 3, width: 3, depth: -1, alpha: 1, allOps: false });
+    expect(args([]).augmix).toBeUndefined();
+  });
+
+  it('reads every knob', () => {
+    const a = args(['--augmix', '--jsd-weight', '6', '--augmix-severity', '5', '--augmix-width', '2', '--augmix-depth', '2', '--augmix-alpha', '0.5', '--augmix-all-ops']);
+    expect(a.augmix).toEqual({ jsd: true, jsdWeight: 6, severity: 5, width: 2, depth: 2, alpha: 0.5, allOps: true });
+    expect(args(['--augmix', '--no-jsd']).augmix).toMatchObject({ jsd: false });
+  });
+
+  it.each([
+    [['--augmix', '--mixup', '1'], /^--mixup and --augmix cannot be combined: choose one training mode$/],
+    [['--augmix', '--cutmix', '1'], /^--cutmix and --augmix cannot be combined/],
+    [['--augmix', '--adv', 'pgd'], /^--adv and --augmix cannot be combined/],
+    [['--no-jsd'], /^--no-jsd is an AugMix setting; it needs --augmix$/],
+    [['--augmix-severity', '3'], /^--augmix-severity is an AugMix setting; it needs --augmix$/],
+    [['--augmix', '--no-jsd', '--jsd-weight', '3'], /^--jsd-weight is the weight of the Jensen–Shannon loss that --no-jsd turns off/],
+    [['--augmix', '--jsd-weight', '-1'], /^--jsd-weight: -1 is out of range/],
+    [['--augmix', '--augmix-severity', '11'], /^--augmix-severity: 11 is out of range/],
+    [['--augmix', '--augmix-width', '0'], /^--augmix-width: 0 is out of range/],
+    [['--augmix', '--augmix-depth', '0'], /^--augmix-depth must be -1 \(1–3 operations at random\) or 1–10, got 0$/],
+    [['--augmix', '--augmix-depth', '-2'], /^--augmix-depth: -2 is out of range/],
+    [['--augmix', '--augmix-alpha', '0'], /^--augmix-alpha: 0 is out of range/],
+  ])('rejects %j', (argv, message) => {
+    expect(() => args(argv)).toThrow(CliError);
+    expect(() => args(argv)).toThrow(message);
+  });
+});
+
+describe('--eval-corruptions and --corruption-limit', () => {
+  it('all is the 19 corruptions of CIFAR-10-C; a list is taken as given; the limit is optional', () => {
+    expect(args(['--eval-corruptions', 'all']).evalCorruptions?.corruptions).toHaveLength(19);
+    expect(args(['--eval-corruptions', 'fog, Gaussian_Noise', '--corruption-limit', '50']).evalCorruptions).toEqual({ corruptions: ['fog', 'gaussian_noise'], limit: 50 });
+    expect(args([]).evalCorruptions).toBeUndefined();
+  });
+
+  it.each([
+    [['--eval-corruptions', 'fogg'], /^--eval-corruptions: "fogg" is not a corruption \(write all, or names from: gaussian_noise, /],
+    [['--eval-corruptions', 'fog,fog'], /^--eval-corruptions: a corruption is listed twice/],
+    [['--corruption-limit', '5'], /^--corruption-limit sets how many test images --eval-corruptions uses; it needs --eval-corruptions$/],
+    [['--eval-corruptions', 'all', '--corruption-limit', '0'], /^--corruption-limit: 0 is out of range/],
+    [['--eval-corruptions'], /argument missing/],
+  ])('rejects %j', (argv, message) => {
+    expect(() => args(argv)).toThrow(message);
+  });
+});

@@ -15,6 +15,41 @@ export type AdvMode = (typeof ADV_MODES)[number];
 export type BackendFlag = (typeof BACKENDS)[number];
 export type ProgressFlag = (typeof PROGRESS)[number];
 
+/**
+ * The 19 corruptions of CIFAR-10-C / ImageNet-C, named as CIFAR-10-C's files (the same list as
+ * `CORRUPTIONS` of `@cnn/corruptions`, which the CLI front end does not load).
+ */
+export const CORRUPTION_NAMES = [
+  'gaussian_noise', 'shot_noise', 'impulse_noise', 'speckle_noise', 'defocus_blur', 'glass_blur', 'motion_blur', 'zoom_blur',
+  'gaussian_blur', 'snow', 'frost', 'fog', 'spatter', 'brightness', 'contrast', 'saturate', 'elastic_transform', 'pixelate',
+  'jpeg_compression',
+] as const;
+
+/** AugMix training (`--augmix` and its knobs), defaults applied as google-research/augmix cifar.py's flags. */
+export interface AugmixFlags {
+  /** Jensen–Shannon consistency loss (`--no-jsd` turns it off). */
+  jsd: boolean;
+  /** λ of the consistency term (`--jsd-weight`). */
+  jsdWeight: number;
+  /** `--augmix-severity` (cifar.py's --aug-severity), 1–10. */
+  severity: number;
+  /** `--augmix-width` (--mixture-width): chains mixed. */
+  width: number;
+  /** `--augmix-depth` (--mixture-depth): operations per chain, −1 = 1–3 at random. */
+  depth: number;
+  /** `--augmix-alpha` (--aug-prob-coeff): Dirichlet / Beta parameter. */
+  alpha: number;
+  /** `--augmix-all-ops` (--all-ops): also the operations that overlap the test corruptions. */
+  allOps: boolean;
+}
+
+/** `--eval-corruptions` and `--corruption-limit`. */
+export interface CorruptionFlags {
+  corruptions: string[];
+  /** Test images evaluated (default: the example's). */
+  limit?: number;
+}
+
 /** One `--eval-attack` entry: `pgd-20` (PGD, 20 steps) or `fgsm`. */
 export type EvalAttackFlag = { type: 'pgd'; steps: number } | { type: 'fgsm' };
 
@@ -54,8 +89,12 @@ export interface CommonArgs {
   cleanFraction?: number;
   /** BatchNorm mode of the model while the training attack runs (default: eval for pgd, train for fgsm-rs). */
   attackBn?: (typeof ATTACK_BN_MODES)[number];
+  /** `--augmix` with its knobs (absent: no AugMix). */
+  augmix?: AugmixFlags;
   /** `undefined` = the example's default; `[]` = `none`. */
   evalAttacks?: EvalAttackFlag[];
+  /** `--eval-corruptions` (absent: no corruption evaluation). */
+  evalCorruptions?: CorruptionFlags;
   attackLimit?: number;
   trainLimit?: number;
   testLimit?: number;
@@ -96,6 +135,16 @@ export const COMMON_OPTIONS = {
   steps: { type: 'string' },
   'clean-fraction': { type: 'string' },
   'attack-bn': { type: 'string' },
+  augmix: { type: 'boolean' },
+  'jsd-weight': { type: 'string' },
+  'no-jsd': { type: 'boolean' },
+  'augmix-severity': { type: 'string' },
+  'augmix-width': { type: 'string' },
+  'augmix-depth': { type: 'string' },
+  'augmix-alpha': { type: 'string' },
+  'augmix-all-ops': { type: 'boolean' },
+  'eval-corruptions': { type: 'string' },
+  'corruption-limit': { type: 'string' },
   'eval-attack': { type: 'string' },
   'attack-limit': { type: 'string' },
   'train-limit': { type: 'string' },
@@ -200,6 +249,49 @@ export function parseEvalAttacks(text: string): EvalAttackFlag[] {
   });
 }
 
+const AUGMIX_KNOBS = ['jsd-weight', 'no-jsd', 'augmix-severity', 'augmix-width', 'augmix-depth', 'augmix-alpha', 'augmix-all-ops'] as const;
+
+/** `--augmix` and its knobs (each knob needs `--augmix`; `--no-jsd` and `--jsd-weight` exclude each other). */
+export function parseAugmix(values: FlagValues): AugmixFlags | undefined {
+  const s = (k: string) => values[k] as string | undefined;
+  const given = AUGMIX_KNOBS.filter((k) => values[k] !== undefined);
+  if (values.augmix !== true) {
+    if (given.length) throw new CliError(`--${given[0]} is an AugMix setting; it needs --augmix`);
+    return undefined;
+  }
+  if (values['no-jsd'] === true && s('jsd-weight') !== undefined) throw new CliError('--jsd-weight is the weight of the Jensen–Shannon loss that --no-jsd turns off: give one of them');
+  const depth = s('augmix-depth') === undefined ? -1 : parseBoundedNumber(s('augmix-depth')!, '--augmix-depth', { min: -1, max: 10, integer: true });
+  if (depth === 0) throw new CliError('--augmix-depth must be -1 (1–3 operations at random) or 1–10, got 0');
+  return {
+    jsd: values['no-jsd'] !== true,
+    jsdWeight: s('jsd-weight') === undefined ? 12 : parseBoundedNumber(s('jsd-weight')!, '--jsd-weight', { min: 0, max: 1000 }),
+    severity: s('augmix-severity') === undefined ? 3 : parseBoundedNumber(s('augmix-severity')!, '--augmix-severity', { min: 1, max: 10, integer: true }),
+    width: s('augmix-width') === undefined ? 3 : parseBoundedNumber(s('augmix-width')!, '--augmix-width', { min: 1, max: 10, integer: true }),
+    depth,
+    alpha: s('augmix-alpha') === undefined ? 1 : parseBoundedNumber(s('augmix-alpha')!, '--augmix-alpha', { min: 0, minExclusive: true, max: 100 }),
+    allOps: values['augmix-all-ops'] === true,
+  };
+}
+
+/** `--eval-corruptions all` or a comma-separated list of {@link CORRUPTION_NAMES}, with `--corruption-limit N`. */
+export function parseEvalCorruptions(values: FlagValues): CorruptionFlags | undefined {
+  const text = values['eval-corruptions'] as string | undefined;
+  const limitText = values['corruption-limit'] as string | undefined;
+  if (text === undefined) {
+    if (limitText !== undefined) throw new CliError('--corruption-limit sets how many test images --eval-corruptions uses; it needs --eval-corruptions');
+    return undefined;
+  }
+  const items = text.split(',').map((x) => x.trim().toLowerCase());
+  const corruptions = items.length === 1 && items[0] === 'all' ? [...CORRUPTION_NAMES] : items;
+  for (const name of corruptions) {
+    if (!(CORRUPTION_NAMES as readonly string[]).includes(name)) {
+      throw new CliError(`--eval-corruptions: "${name}" is not a corruption (write all, or names from: ${CORRUPTION_NAMES.join(', ')})`);
+    }
+  }
+  if (new Set(corruptions).size !== corruptions.length) throw new CliError(`--eval-corruptions: a corruption is listed twice (${text})`);
+  return { corruptions, ...(limitText !== undefined ? { limit: parseBoundedNumber(limitText, '--corruption-limit', { min: 1, integer: true }) } : {}) };
+}
+
 /** Converts and range-checks the shared flags of {@link parseFlags}' `values` (throws {@link CliError}). */
 export function commonArgs(values: FlagValues): CommonArgs {
   const s = (k: keyof typeof COMMON_OPTIONS) => values[k] as string | undefined;
@@ -231,6 +323,8 @@ export function commonArgs(values: FlagValues): CommonArgs {
     cleanFraction:
       s('clean-fraction') === undefined ? undefined : parseBoundedNumber(s('clean-fraction')!, '--clean-fraction', { min: 0, max: 1 }),
     attackBn: oneOf(s('attack-bn'), ATTACK_BN_MODES, '--attack-bn'),
+    augmix: parseAugmix(values),
+    evalCorruptions: parseEvalCorruptions(values),
     evalAttacks: s('eval-attack') === undefined ? undefined : parseEvalAttacks(s('eval-attack')!),
     attackLimit:
       s('attack-limit') === undefined ? undefined : parseBoundedNumber(s('attack-limit')!, '--attack-limit', { min: 0, integer: true }),
@@ -248,7 +342,7 @@ export function commonArgs(values: FlagValues): CommonArgs {
 
 /** Throws a {@link CliError} for shared flags that contradict each other or are empty. */
 export function checkCommonArgs(args: CommonArgs): void {
-  const modes = [args.mixup !== undefined && '--mixup', args.cutmix !== undefined && '--cutmix', args.adv && '--adv'].filter(Boolean);
+  const modes = [args.mixup !== undefined && '--mixup', args.cutmix !== undefined && '--cutmix', args.adv && '--adv', args.augmix && '--augmix'].filter(Boolean);
   if (modes.length > 1) throw new CliError(`${modes.join(' and ')} cannot be combined: choose one training mode`);
   if (args.steps !== undefined && args.adv !== 'pgd') throw new CliError('--steps sets the PGD steps of --adv pgd training; it needs --adv pgd');
   if (args.stepSize !== undefined && !args.adv) throw new CliError('--step-size is the training attack step; it needs --adv pgd or --adv fgsm-rs');

@@ -1,7 +1,7 @@
 import { backendInfo, initBackend } from '@cnn/backend';
-import { loader, type Dataset, type LoaderOptions } from '@cnn/data';
+import { augmixTransform, loader, type Dataset, type LoaderOptions, type RandomCropFlipOptions, type SampleTransform } from '@cnn/data';
 import type { Model, ModelOptions } from '@cnn/models';
-import { train, type TrainHistory } from '@cnn/train';
+import { loadCorruptFunction, train, type CorruptFunction, type TrainHistory, type TrainOptions } from '@cnn/train';
 import { CliError } from './cli-error.js';
 import type { CommonRunConfig } from './config.js';
 import { modelOptionsFor } from './model-options.js';
@@ -39,7 +39,38 @@ export function describeMode(config: CommonRunConfig): string {
       return `PGD-${m.steps} adversarial ε=${(m.eps * 255).toFixed(1)}/255`;
     case 'fgsm-rs':
       return `FGSM-RS adversarial ε=${(m.eps * 255).toFixed(1)}/255`;
+    case 'augmix':
+      return m.jsd === false ? 'AugMix' : `AugMix + JSD λ=${m.jsdWeight ?? 12}`;
   }
+}
+
+/**
+ * The training transform of `--augmix`: `augmixTransform` of `@cnn/data` (three views per image
+ * with the Jensen–Shannon loss, one without) after `base`, the crop/flip of the trainer:
+ * `RandomCropFlipOptions` (`{}`: flip, then 32×32 crop with padding 4, as cifar.py) or `false` when
+ * the data set already crops and flips (ImageNet folders with the training transform).
+ */
+export function augmixTrainTransform(config: CommonRunConfig, base: RandomCropFlipOptions | false): SampleTransform {
+  const a = config.augmix;
+  if (!a) throw new Error('augmixTrainTransform: the config has no augmix settings');
+  return augmixTransform({ severity: a.severity, width: a.width, depth: a.depth, alpha: a.alpha, allOps: a.allOps, jsd: a.jsd, base });
+}
+
+/** `corrupt` of `@cnn/corruptions` for `--eval-corruptions`, loaded before training so that a missing package stops the run first. */
+async function corruptFunction(): Promise<CorruptFunction> {
+  try {
+    return await loadCorruptFunction();
+  } catch (error) {
+    throw new CliError(`--eval-corruptions: ${(error as Error).message}`);
+  }
+}
+
+/** The `corruptionEval` option of `train` for `--eval-corruptions` (absent without it). */
+async function corruptionEvalOption(config: CommonRunConfig, evalSet: Dataset): Promise<Pick<TrainOptions, 'corruptionEval'>> {
+  const c = config.corruptionEval;
+  if (!c) return {};
+  const corrupt = await corruptFunction();
+  return { corruptionEval: { dataset: evalSet, options: { corruptions: c.corruptions, limit: Math.min(c.limit, evalSet.length), seed: config.seed, corrupt } } };
 }
 
 /** What {@link trainAndReport} needs besides the config: the model, the data and the names. */
@@ -57,6 +88,12 @@ export interface TrainAndReportOptions<C extends CommonRunConfig> {
   classNames: readonly string[];
   /** Extra loader options of the training data (e.g. CIFAR's crop + flip transform). */
   trainLoaderOptions?: Partial<LoaderOptions>;
+  /**
+   * The crop/flip before AugMix (`--augmix`, which replaces the loader's transform). Default: `{}`
+   * (cifar.py's flip + crop with padding 4) when the trainer has a loader transform, else `false`
+   * (the data set crops and flips itself).
+   */
+  augmixBase?: RandomCropFlipOptions | false;
   evalBatch: number;
   /** Images kept for the report's clean-vs-adversarial grid. */
   reportExamples: number;
@@ -79,7 +116,11 @@ export async function trainAndReport<C extends CommonRunConfig>(o: TrainAndRepor
   );
   say(`output: ${config.outDir}`);
 
-  const base = loader(trainSet, { batchSize: config.batchSize, shuffle: true, seed: config.seed, dropLast: true, ...o.trainLoaderOptions });
+  const augmixBase = o.augmixBase ?? (o.trainLoaderOptions?.transform ? {} : false);
+  const trainOptions = config.augmix ? { ...o.trainLoaderOptions, transform: augmixTrainTransform(config, augmixBase) } : o.trainLoaderOptions;
+  // Before the first step: a missing corruption package stops the run here, not after training.
+  const corruptions = await corruptionEvalOption(config, evalSet);
+  const base = loader(trainSet, { batchSize: config.batchSize, shuffle: true, seed: config.seed, dropLast: true, ...trainOptions });
   const attackLimit = Math.min(config.attackLimit, evalSet.length);
   const history = await train({
     model,
@@ -105,6 +146,7 @@ export async function trainAndReport<C extends CommonRunConfig>(o: TrainAndRepor
       keepExamples: config.evalAttacks.length > 0 ? Math.min(o.reportExamples, attackLimit) : 0,
       seed: config.seed,
     },
+    ...corruptions,
     progress: config.progress,
     title: `${o.name}: ${config.model} on ${o.trainedOn} (${describeMode(config)})`,
     // The whole resolved config goes into checkpoints and the report (a plain JSON-able object).

@@ -15,6 +15,8 @@ describe('parseCliArgs (imagenet)', () => {
     [['--image-size', 'big'], /--image-size: "big" is not a number/],
     [['--mixup', '0.2', '--adv', 'pgd'], /cannot be combined/],
     [['--eps=-1/255'], /--eps: -1\/255 is out of range/],
+    [['--augmix', '--adv', 'pgd'], /--adv and --augmix cannot be combined/],
+    [['--jsd-weight', '3'], /--jsd-weight is an AugMix setting; it needs --augmix/],
   ])('rejects %j', (argv, message) => {
     let caught: unknown;
     try {

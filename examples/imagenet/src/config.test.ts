@@ -32,4 +32,11 @@ describe('resolveConfig (imagenet)', () => {
   it('needs --data', () => {
     expect(() => resolve([])).toThrow(/--data DIR is required/);
   });
+
+  it('--augmix and --eval-corruptions (default: as many validation images as the attacks)', () => {
+    const c = resolve(['--data', 'in', '--augmix', '--jsd-weight', '6', '--eval-corruptions', 'fog,snow']);
+    expect(c.mode).toEqual({ type: 'augmix', jsd: true, jsdWeight: 6 });
+    expect(c.augmix).toMatchObject({ jsdWeight: 6, severity: 3 });
+    expect(c.corruptionEval).toEqual({ corruptions: ['fog', 'snow'], limit: 500 });
+  });
 });
