@@ -14,3 +14,6 @@ export { fromPredictModel, type FromPredictModelOptions, type PredictModel } fro
 export { perExampleLoss } from './losses.js';
 export type { AttackFn, AttackLoss, AttackNorm, AttackResult, Bounds, CommonAttackOptions, EotOptions, LabelsInput } from './types.js';
 export type { Classifier, LabeledBatch } from '@cnn/core';
+export { autoAttack, type AutoAttackOptions, type AutoAttackProgress, type AutoAttackResult } from './auto-attack.js';
+export type { AutoAttackName, AutoAttackSettings, AutoAttackVersion } from './auto-attack-config.js';
+export type { AutoAttackStage, AutoAttackState } from './auto-attack-state.js';

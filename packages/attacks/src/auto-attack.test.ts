@@ -1,0 +1,128 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { autoAttack, type AutoAttackOptions, type AutoAttackState } from './index.js';
+import { f32, fixtureModel, loadAutoAttackFixture, loadFixture } from '../test/fixture.js';
+import { perturbationNorms, predictions } from '../test/metrics.js';
+import { probeBackends, tryBackend } from '../test/backends.js';
+
+// The cascade against fra31/auto-attack's own run_standard_evaluation (fixtures/autoattack.json):
+// 64 CIFAR-10 crops, the tiny fixture model, apgd-ce → apgd-t → square with the reduced settings
+// stored there, robust accuracy over five reference seeds.
+const fx = loadFixture();
+const aa = loadAutoAttackFixture();
+const cas = aa.cascade;
+const backends = await probeBackends();
+const quick: AutoAttackOptions = {
+  eps: cas.settings.eps,
+  version: 'custom',
+  attacks: ['apgd-ce', 'apgd-t', 'square'],
+  settings: { steps: cas.settings.steps, nTargetClasses: cas.settings.nTargetClasses, nQueries: cas.settings.nQueries, restarts: 1 },
+};
+
+describe.each([...backends.entries()])('autoAttack on %s', (backend, unavailable) => {
+  let model: ReturnType<typeof fixtureModel>;
+  let images: tf.Tensor4D;
+  beforeAll(async () => {
+    if (unavailable) return;
+    await tryBackend(backend);
+    model = fixtureModel(fx);
+    images = tf.tensor4d(f32(cas.images), cas.shape);
+  });
+  afterAll(() => {
+    if (unavailable) return;
+    model.weights.forEach((w) => w.dispose());
+    images.dispose();
+  });
+
+  it.skipIf(unavailable !== null)("robust accuracy within the reference's spread over its seeds; a consistent stage table", async () => {
+    const before = tf.memory().numTensors;
+    const r = await autoAttack(model.classifier, images, cas.labels, { ...quick, seed: 0 });
+    const [lo, hi] = [Math.min(...cas.robustAccuracy), Math.max(...cas.robustAccuracy)];
+    expect(r.robustAccuracy).toBeGreaterThanOrEqual(lo);
+    expect(r.robustAccuracy).toBeLessThanOrEqual(hi);
+    expect(r.cleanAccuracy).toBe(56 / 64);
+    expect(r.stages.map((s) => s.attack)).toEqual(['apgd-ce', 'apgd-t', 'square']);
+    let previous = r.cleanAccuracy;
+    for (const s of r.stages) {
+      expect(s.robustAccuracy).toBe(previous - s.broken / 64);
+      previous = s.robustAccuracy;
+    }
+    expect(r.stages[2].robustAccuracy).toBe(r.robustAccuracy);
+    // Every example counted as broken is misclassified on `adversarial`, within ε; robust ones are the clean image.
+    const pred = await predictions(model.classifier, r.adversarial);
+    r.success.forEach((broken, i) => expect(pred[i] !== cas.labels[i]).toBe(broken));
+    const norms = await perturbationNorms(r.adversarial, images, 'linf');
+    expect(Math.max(...norms)).toBeLessThanOrEqual(cas.settings.eps + 1e-5);
+    expect(r.maxPerturbation).toBeCloseTo(Math.max(...norms), 6);
+    r.adversarial.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it.skipIf(unavailable !== null)('a run resumed from the state written after any batch ends as the uninterrupted one', async () => {
+    const images32 = tf.slice(images, [0, 0, 0, 0], [32, -1, -1, -1]);
+    const labels32 = cas.labels.slice(0, 32);
+    const states: AutoAttackState[] = [];
+    // 32 images, cheaper settings, batches of 8: several batches per stage.
+    const options = { ...quick, settings: { ...quick.settings, steps: 8, nQueries: 40 }, batchSize: 8, seed: 5 };
+    const full = await autoAttack(model.classifier, images32, labels32, { ...options, onProgress: (p) => states.push(JSON.parse(JSON.stringify(p.state))) });
+    full.adversarial.dispose();
+    expect(new Set(states.map((s) => s.current?.attack)).size).toBe(4); // clean (none), apgd-ce, apgd-t, square
+    // One state mid-way through apgd-t (some of its batches done), one between stages.
+    const mid = states.find((s) => s.current?.attack === 'apgd-t' && s.current.broken > 0 && s.current.pending.length > 0);
+    const between = states.find((s) => s.stages.length === 1 && s.current === null);
+    expect(mid).toBeDefined();
+    expect(between).toBeDefined();
+    for (const state of [mid, between] as AutoAttackState[]) {
+      const before = tf.memory().numTensors;
+      const resumed = await autoAttack(model.classifier, images32, labels32, { ...options, state });
+      expect(resumed.success).toEqual(full.success);
+      expect(resumed.stages.map((s) => [s.attack, s.robustAccuracy, s.broken])).toEqual(full.stages.map((s) => [s.attack, s.robustAccuracy, s.broken]));
+      resumed.adversarial.dispose();
+      expect(tf.memory().numTensors).toBe(before);
+    }
+    await expect(autoAttack(model.classifier, images32, labels32, { ...options, eps: 8 / 255, state: mid })).rejects.toThrow(/state was made with eps 0\.0156.*this run has 0\.031/);
+    images32.dispose();
+  });
+
+  it.skipIf(unavailable !== null)("versions: standard lists fab-t as skipped with a warning; rand runs APGD-CE and APGD-DLR with EOT", async () => {
+    const few = tf.slice(images, [0, 0, 0, 0], [8, -1, -1, -1]);
+    const labels = cas.labels.slice(0, 8);
+    const standard = await autoAttack(model.classifier, few, labels, { eps: 4 / 255, settings: { steps: 3, nQueries: 5, nTargetClasses: 2 } });
+    expect(standard.stages.map((s) => s.attack)).toEqual(['apgd-ce', 'apgd-t', 'fab-t', 'square']);
+    expect(standard.stages[2].skipped).toMatch(/not implemented/);
+    expect(standard.warnings.join('\n')).toMatch(/fab-t was skipped/);
+    let calls = 0;
+    const rand = await autoAttack(model.classifier, few, labels, {
+      eps: 4 / 255,
+      version: 'rand',
+      settings: { steps: 2, eotSamples: 3 },
+      eot: { samples: 3, transform: (x) => (calls++, x) },
+    });
+    expect(rand.stages.map((s) => s.attack)).toEqual(['apgd-ce', 'apgd-dlr']);
+    expect(calls).toBeGreaterThan(0);
+    expect(calls % 3).toBe(0);
+    tf.dispose([few, standard.adversarial, rand.adversarial]);
+  });
+
+  it.skipIf(unavailable !== null)('bad options give clear errors and leave no tensors', async () => {
+    const before = tf.memory().numTensors;
+    const run = (o: Partial<AutoAttackOptions>, x: tf.Tensor4D = images): Promise<unknown> => autoAttack(model.classifier, x, cas.labels, { ...quick, ...o } as AutoAttackOptions);
+    await expect(run({ eps: -0.1 })).rejects.toThrow(/autoAttack: eps must be a finite number ≥ 0/);
+    await expect(run({ version: 'fast' as never })).rejects.toThrow(/version must be one of standard, plus, rand, custom, got fast/);
+    await expect(run({ attacks: ['apgd-ce', 'pgd' as never] })).rejects.toThrow(/unknown attack "pgd"/);
+    await expect(run({ version: 'standard' })).rejects.toThrow(/attacks is only for version 'custom'/);
+    await expect(run({ attacks: ['apgd-ce', 'fab'] })).rejects.toThrow(/fab not implemented/);
+    await expect(run({ settings: { nTargetClasses: 10 } })).rejects.toThrow(/nTargetClasses = 10 must be below the number of classes \(10\)/);
+    await expect(run({ settings: { stepz: 3 } as never })).rejects.toThrow(/unknown setting "stepz"/);
+    await expect(run({ batchSize: 0 })).rejects.toThrow(/batchSize must be an integer ≥ 1/);
+    await expect(run({ state: { format: 'x' } as never })).rejects.toThrow(/not an AutoAttack state/);
+    const bright = tf.mul(images, 2) as tf.Tensor4D;
+    await expect(run({}, bright)).rejects.toThrow(/images must lie in bounds \[0, 1\]/);
+    bright.dispose();
+    const throwing = (): tf.Tensor2D => {
+      throw new Error('model exploded');
+    };
+    await expect(autoAttack(throwing, images, cas.labels, quick)).rejects.toThrow(/model exploded/);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
