@@ -29,7 +29,9 @@ export async function openNpy(file: string): Promise<NpyFile> {
     throw new Error(`Cannot open ${file}: ${err.message}`);
   });
   try {
-    const { size } = await handle.stat();
+    const stat = await handle.stat();
+    if (!stat.isFile()) throw new Error(`${file}: not a regular file (a .npy file was expected)`);
+    const { size } = stat;
     const prelude = await readExactly(handle, 0, Math.min(size, NPY_PRELUDE_BYTES), file);
     const offset = npyDataOffset(prelude, file);
     const header = parseNpyHeader(await readExactly(handle, 0, Math.min(size, offset), file), file);

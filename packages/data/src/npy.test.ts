@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -149,6 +149,12 @@ describe('hostile and broken .npy files: an error naming the file and the proble
     expect(err?.constructor).toBe(Error);
     expect(err?.message).toContain(f);
     expect(err?.message).toContain(message);
+  });
+
+  it('a directory in place of the file names it', async () => {
+    const dir = path.join(tmp, 'a-dir.npy');
+    mkdirSync(dir);
+    await expect(readNpy(dir)).rejects.toThrow(`${dir}: not a regular file (a .npy file was expected)`);
   });
 
   it('a missing file names it', async () => {
