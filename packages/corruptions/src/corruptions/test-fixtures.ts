@@ -87,8 +87,8 @@ export interface DistributionStat {
   stdSd: number;
 }
 
-export const cifarStats = (): Record<string, DistributionStat[]> =>
-  JSON.parse(readFileSync(path.join(DIR, 'cifar-stats.json'), 'utf8')) as Record<string, DistributionStat[]>;
+export const loadStats = (file: 'cifar-stats.json' | 'imagenet-stats.json'): Record<string, DistributionStat[]> =>
+  JSON.parse(readFileSync(path.join(DIR, file), 'utf8')) as Record<string, DistributionStat[]>;
 
 /**
  * Draws that hand back numpy's recorded values in order (per sampler) and fail when the

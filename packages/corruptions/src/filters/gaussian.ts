@@ -45,15 +45,17 @@ export function gaussianFilter(
   }
   const result = new Float64Array(src.length);
   const cols = borderTable(width, radius, mode);
+  // each row padded once, then every tap is one contiguous multiply-add over the row
+  const padded = new Float64Array(cols.length * channels);
   for (let y = 0; y < height; y++) {
     const row = y * rowStride;
-    for (let x = 0; x < width; x++) {
-      const out = row + x * channels;
-      for (let k = 0; k < weights.length; k++) {
-        const w = weights[k];
-        const from = row + cols[x + k] * channels;
-        for (let c = 0; c < channels; c++) result[out + c] += w * vertical[from + c];
-      }
+    for (let p = 0; p < cols.length; p++) {
+      for (let c = 0; c < channels; c++) padded[p * channels + c] = vertical[row + cols[p] * channels + c];
+    }
+    for (let k = 0; k < weights.length; k++) {
+      const w = weights[k];
+      const shift = k * channels;
+      for (let i = 0; i < rowStride; i++) result[row + i] += w * padded[shift + i];
     }
   }
   return result;
