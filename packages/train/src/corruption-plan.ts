@@ -78,8 +78,8 @@ export function cellSeed(seed: number, index: number, name: string, severity: nu
 }
 
 /**
- * `corrupt` of `@cnn/corruptions`, loaded at run time (not a dependency of this package): a clear
- * error when the package cannot be loaded or does not export it.
+ * `corrupt` of `@cnn/corruptions`, loaded when first needed (only corruption evaluations use it): a
+ * clear error when the package cannot be loaded or does not export it.
  */
 export async function loadCorruptFunction(specifier = '@cnn/corruptions'): Promise<CorruptFunction> {
   let mod: Record<string, unknown>;

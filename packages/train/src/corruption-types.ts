@@ -31,7 +31,7 @@ export interface CorruptionEvalOptions {
   bins?: number;
   /** mCE relative to these error rates (every corruption × severity evaluated must be present). */
   baseline?: CorruptionBaseline;
-  /** The corruption function; default `corrupt` of `@cnn/corruptions` (loaded when first needed). */
+  /** The corruption function; default `corrupt` of `@cnn/corruptions` (a dependency, loaded when first needed). */
   corrupt?: CorruptFunction;
   /** Keep example `index` under every corruption at `severity` for the report (default index 0, severity 3; `false`: none). */
   keepExample?: { index?: number; severity?: number } | false;

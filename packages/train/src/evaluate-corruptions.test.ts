@@ -188,6 +188,21 @@ describe('evaluateCorruptions: errors', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it('without options.corrupt: corrupt of @cnn/corruptions (real CIFAR-10-C brightness changes the images)', async () => {
+    const seen: number[] = [];
+    const probe: Classifier = (x) => tf.tidy(() => {
+      seen.push(tf.mean(x).dataSync()[0]);
+      return brightness(x);
+    });
+    // The CIFAR-10-C constants are for 32×32 images.
+    const grey32: Dataset = { ...grey, get: (j) => ({ image: new Uint8Array(32 * 32 * 3).fill(VALUES[j]), height: 32, width: 32, label: label(j) }) };
+    const r = await evaluateCorruptions(probe, grey32, { corruptions: ['brightness'], severities: [5], limit: 4, keepExample: false });
+    expect(r.accuracy.brightness).toHaveLength(1);
+    // Clean pass, then the brightened pass: CIFAR-10-C brightness raises the mean pixel.
+    expect(seen).toHaveLength(2);
+    expect(seen[1]).toBeGreaterThan(seen[0] + 0.1);
+  });
+
   it('without options.corrupt: a clear error when @cnn/corruptions cannot be loaded or lacks corrupt', async () => {
     await expect(loadCorruptFunction('@cnn/no-such-package')).rejects.toThrow(/@cnn\/no-such-package could not be loaded .*pass options\.corrupt/);
     await expect(loadCorruptFunction('node:path')).rejects.toThrow(/node:path does not export a corrupt function/);
