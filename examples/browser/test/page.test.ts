@@ -1,0 +1,99 @@
+/**
+ * The built page in headless Chromium: it starts a backend and shows it, loads the model and the
+ * test images, and PGD over a small batch gives a robust accuracy no higher than the clean one.
+ * Set CNN_BROWSER_SCREENSHOT=file.png to save a screenshot of the page at the end.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildSite } from '../scripts/site.mjs';
+import { serveStatic, type StaticServer } from '../scripts/static-server.mjs';
+import { launchChromium, skipReason } from './chromium.js';
+
+const skip = skipReason('page.test.ts');
+
+describe.skipIf(skip != null)('the robustness lab page in headless Chromium', () => {
+  let site: string;
+  let server: StaticServer;
+  let browser: Browser;
+  const problems: string[] = [];
+
+  beforeAll(async () => {
+    site = await buildSite(path.join(await mkdtemp(path.join(tmpdir(), 'cnn-example-browser-')), 'site'));
+    server = await serveStatic(site);
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    if (site) await rm(path.dirname(site), { recursive: true, force: true });
+  });
+
+  async function open(query: string): Promise<Page> {
+    const page = await browser.newPage();
+    await page.setViewport({ width: 1100, height: 900 });
+    page.on('pageerror', (error) => problems.push(`pageerror: ${error instanceof Error ? error.message : String(error)}`));
+    page.on('console', (message) => message.type() === 'error' && problems.push(`console: ${message.text()}`));
+    page.on('response', (response) => response.status() >= 400 && problems.push(`HTTP ${response.status()}: ${response.url()}`));
+    await page.goto(`${server.url}${query}`);
+    await page.waitForSelector('#status:not([data-state="loading"])', { timeout: 60_000 });
+    const status = await page.$eval('#status', (e) => ({ state: (e as HTMLElement).dataset.state, text: e.textContent }));
+    if (status.state !== 'ready') throw new Error(`the page did not get ready: ${status.text}\n${problems.join('\n')}`);
+    return page;
+  }
+
+  const valueOf = (page: Page, selector: string) => page.$eval(selector, (e) => Number((e as HTMLElement).dataset.value));
+
+  it('on wasm: backend, clean accuracy, reliability diagram, one attacked and one corrupted image; PGD robust accuracy over a batch ≤ clean accuracy', async () => {
+    const page = await open('?backend=wasm');
+    expect(await page.$eval('#backend', (e) => e.textContent)).toBe('wasm');
+    expect(await page.$eval('#backend-reason', (e) => e.textContent)).toMatch(/wasm was requested — wasm, tfjs-core 4\.22\.0/);
+    const cleanAll = await valueOf(page, '#clean-accuracy');
+    // The committed model is far better than chance (10%) on its 300 test images.
+    expect(cleanAll).toBeGreaterThan(0.3);
+    expect(await page.$eval('#reliability svg', (e) => e.outerHTML.length)).toBeGreaterThan(1000);
+
+    await page.waitForFunction(() => document.querySelector('#adv-pred')?.textContent?.startsWith('adversarial: '), { timeout: 60_000 });
+    await page.waitForFunction(() => document.querySelector('#corrupt-pred')?.textContent?.startsWith('gaussian noise: '), { timeout: 60_000 });
+    expect(await page.$eval('#delta-caption', (e) => e.textContent)).toMatch(/^δ ×\d+: L∞ 8\.0\/255, L2 \d/);
+
+    await page.select('#attack', 'pgd-linf');
+    await setValue(page, '#steps', '3');
+    await setValue(page, '#batch-size', '40');
+    await setValue(page, '#chunk-size', '20');
+    await page.click('#run-batch');
+    await page.waitForSelector('#robust-accuracy[data-value]', { timeout: 90_000 });
+    const clean = await valueOf(page, '#batch-clean');
+    const robust = await valueOf(page, '#robust-accuracy');
+    console.info(`page test: clean ${clean} / robust ${robust} under PGD L∞ 8/255, 3 steps, on 40 images (wasm)`);
+    expect(clean).toBeGreaterThan(0);
+    expect(Number.isFinite(robust)).toBe(true);
+    expect(robust).toBeGreaterThanOrEqual(0);
+    expect(robust).toBeLessThanOrEqual(clean);
+    // PGD at 8/255 fools a normally trained net on most images.
+    expect(robust).toBeLessThan(clean);
+    expect(await page.$eval('#batch-progress', (e) => (e as HTMLProgressElement).value)).toBe(1);
+    expect(problems).toEqual([]);
+    const screenshot = process.env.CNN_BROWSER_SCREENSHOT;
+    if (screenshot) await page.screenshot({ path: screenshot as `${string}.png`, fullPage: true });
+  });
+
+  it("'auto' starts a backend this Chromium has and shows which, with the reason", async () => {
+    // Only up to the label: on SwiftShader (WebGL on the CPU) the rest takes minutes on 2 cores.
+    const page = await browser.newPage();
+    await page.goto(server.url);
+    await page.waitForSelector('#backend[data-backend]', { timeout: 60_000 });
+    const backend = await page.$eval('#backend', (e) => e.textContent);
+    const reason = await page.$eval('#backend-reason', (e) => e.textContent);
+    console.info(`page test: 'auto' chose ${backend} — ${reason}`);
+    expect(['webgpu', 'webgl', 'wasm', 'cpu']).toContain(backend);
+    expect(reason).toContain(`tfjs-core 4.22.0`);
+    await page.close();
+  });
+});
+
+async function setValue(page: Page, selector: string, value: string): Promise<void> {
+  await page.$eval(selector, (e, v) => ((e as HTMLInputElement).value = v), value);
+}
