@@ -69,8 +69,12 @@ describe('corrupt', () => {
       [() => corrupt({ image: new Uint8Array(64 * 64 * 3), height: 64, width: 64 }, 'fog', 1, { seed: 0 }), /image is 64×64 but the 'cifar' table works on 32×32/],
       [() => corrupt(ok, 'fog', 1, { seed: 0, table: 'tiny' as never }), /options\.table must be 'cifar' or 'imagenet', got "tiny"/],
       [() => corrupt(imagenetInput(), 'frost', 1, { seed: 0 }), /frost with the 'imagenet' table needs options\.frostOverlays/],
-      [() => corrupt(ok, 'frost', 1, { seed: 0, frostOverlays: [ok] }), /frostOverlays must be an array of the 5 overlays/],
-      [() => corrupt(ok, 'frost', 1, { seed: 0, frostOverlays: [ok, ok, ok, ok, ok] }), /frostOverlays\[0\] is 32×32; frost needs overlays larger than 32×32/],
+      [() => corrupt(imagenetInput(), 'frost', 1, { seed: 0, frostOverlays: [ok] }), /frostOverlays must be an array of the 5 overlays/],
+      [
+        () => corrupt(imagenetInput(), 'frost', 1, { seed: 0, frostOverlays: [ok, ok, ok, ok, ok] }),
+        /frostOverlays\[0\] is 32×32; frost needs overlays larger than 224×224/,
+      ],
+      [() => corrupt(ok, 'frost', 1, { seed: 0, frostOverlays: [ok, ok, ok, ok, ok] }), /frostOverlays is for the 'imagenet' table only/],
     ];
     for (const [call, message] of cases) expect(call).toThrow(message);
   });

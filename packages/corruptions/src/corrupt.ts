@@ -73,6 +73,10 @@ function chooseTable(image: RgbImage, requested: CorruptOptions['table']): Corru
 }
 
 function checkOverlays(overlays: readonly RgbImage[], table: CorruptionTable): readonly RgbImage[] {
+  if (table.name !== 'imagenet') {
+    // make_cifar_c.py scales the overlays by 0.2 (cv2.resize); those ship with the package
+    throw new RangeError("corrupt: options.frostOverlays is for the 'imagenet' table only; the CIFAR table uses the bundled 0.2-scaled overlays");
+  }
   if (!Array.isArray(overlays) || overlays.length !== 5) {
     throw new TypeError('corrupt: options.frostOverlays must be an array of the 5 overlays frost1 … frost5');
   }

@@ -1,7 +1,6 @@
-import { clippedZoomAxis, clippedZoomInto } from '../filters/zoom.js';
+import { type ZoomAxis, clippedZoomAxis, clippedZoomInto } from '../filters/zoom.js';
 import type { CorruptionTable } from '../tables/table.js';
 import type { Corruption } from './context.js';
-import type { ZoomAxis } from '../filters/zoom.js';
 
 const axesCache = new WeakMap<CorruptionTable, ZoomAxis[][]>();
 
