@@ -2,7 +2,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '@cnn/backend';
 import { loader, type Dataset } from '@cnn/data';
 import type { CommonRunConfig } from './config.js';
-import { augmixTrainTransform, describeMode } from './run-wiring.js';
+import { augmixTrainTransform, corruptionEvalOption, describeMode } from './run-wiring.js';
+import { CliError } from './cli-error.js';
 
 const augmix = { jsd: true, jsdWeight: 12, severity: 3, width: 3, depth: -1, alpha: 1, allOps: false };
 const config = { mode: { type: 'augmix', jsd: true, jsdWeight: 12 }, augmix } as unknown as CommonRunConfig;
@@ -43,5 +44,23 @@ describe('describeMode', () => {
   it('names AugMix with or without the Jensen–Shannon loss', () => {
     expect(describeMode(config)).toBe('AugMix + JSD λ=12');
     expect(describeMode({ ...config, mode: { type: 'augmix', jsd: false } })).toBe('AugMix');
+  });
+});
+
+describe('corruptionEvalOption', () => {
+  const sized = (size: number): Dataset => ({ length: 3, classNames: ['a'], get: () => ({ image: new Uint8Array(size * size * 3).fill(90), height: size, width: size, label: 0 }) });
+  const withCorruptions = { seed: 3, corruptionEval: { corruptions: ['fog'], limit: 10 } } as unknown as CommonRunConfig;
+
+  it('absent without --eval-corruptions; with it, corrupt of @cnn/corruptions and the limit capped at the test set', async () => {
+    expect(await corruptionEvalOption({} as CommonRunConfig, sized(32))).toEqual({});
+    const o = (await corruptionEvalOption(withCorruptions, sized(32))).corruptionEval!;
+    expect(o.options).toMatchObject({ corruptions: ['fog'], limit: 3, seed: 3 });
+    expect(typeof o.options.corrupt).toBe('function');
+  });
+
+  it('test images the corruptions cannot take (16×16) stop the run before training, naming the size', async () => {
+    const run = corruptionEvalOption(withCorruptions, sized(16));
+    await expect(run).rejects.toBeInstanceOf(CliError);
+    await expect(corruptionEvalOption(withCorruptions, sized(16))).rejects.toThrow(/^--eval-corruptions: the 16×16 test images cannot be corrupted: /);
   });
 });

@@ -66,10 +66,18 @@ async function corruptFunction(): Promise<CorruptFunction> {
 }
 
 /** The `corruptionEval` option of `train` for `--eval-corruptions` (absent without it). */
-async function corruptionEvalOption(config: CommonRunConfig, evalSet: Dataset): Promise<Pick<TrainOptions, 'corruptionEval'>> {
+export async function corruptionEvalOption(config: CommonRunConfig, evalSet: Dataset): Promise<Pick<TrainOptions, 'corruptionEval'>> {
   const c = config.corruptionEval;
   if (!c) return {};
   const corrupt = await corruptFunction();
+  // One corruption of the first test image now, so that an image size the corruptions do not
+  // support (their constants are for 32×32 and 224×224) stops the run before training, not after.
+  const first = await evalSet.get(0);
+  try {
+    corrupt({ image: first.image, height: first.height, width: first.width }, c.corruptions[0], 1, { seed: 0 });
+  } catch (error) {
+    throw new CliError(`--eval-corruptions: the ${first.width}×${first.height} test images cannot be corrupted: ${(error as Error).message}`);
+  }
   return { corruptionEval: { dataset: evalSet, options: { corruptions: c.corruptions, limit: Math.min(c.limit, evalSet.length), seed: config.seed, corrupt } } };
 }
 
@@ -157,6 +165,8 @@ export async function trainAndReport<C extends CommonRunConfig>(o: TrainAndRepor
   if (resumed) say(resumed);
   if (history.interrupted) say('interrupted: checkpoint written; continue with the same flags plus --resume');
   for (const line of finalSummary(history, 1 / o.classNames.length)) say(line);
+  const c = history.corruptions;
+  if (c) say(`corruptions: mean accuracy ${(100 * c.meanAccuracy).toFixed(1)}% over ${c.corruptions.length} corruptions × ${c.severities.length} severities on ${c.n} images (clean ${(100 * c.cleanAccuracy).toFixed(1)}%)`);
   say(`done in ${((performance.now() - o.started) / 1000).toFixed(0)} s`);
   return history.interrupted ? 130 : 0;
 }
