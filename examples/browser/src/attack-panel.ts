@@ -50,9 +50,17 @@ async function attackOne(lab: Lab): Promise<void> {
     const delta = Float32Array.from(adversarial, (v, i) => v - clean[i]);
     const linf = delta.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
     const l2 = Math.sqrt(delta.reduce((s, v) => s + v * v, 0));
-    byId('delta-caption').textContent = `δ ×${factor.toFixed(0)}: L∞ ${(linf * 255).toFixed(1)}/255, L2 ${l2.toFixed(2)}`;
+    const caption = byId('delta-caption');
+    caption.textContent = `δ ×${factor.toFixed(0)}: L∞ ${(linf * 255).toFixed(1)}/255, L2 ${l2.toFixed(2)}`;
+    // What was shown, for tests and scripts: the settings and the perturbation's norms.
+    Object.assign(caption.dataset, { settings: settingsKey(settings, index), linf: String(linf), l2: String(l2) });
   } finally {
     images.dispose();
     lab.showTensors();
   }
+}
+
+/** "pgd-linf 8 10 #0": attack, slider position, steps and image of a result. */
+export function settingsKey(settings: AttackSettings, index: number): string {
+  return `${settings.id} ${settings.position} ${settings.steps} #${index}`;
 }

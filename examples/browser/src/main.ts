@@ -68,7 +68,9 @@ async function main(): Promise<void> {
     imageIndex: () => Math.min(images.count - 1, Math.max(0, Math.trunc(numberInput('image-index')) || 0)),
     fail,
     showTensors: () => {
-      byId('tensors').textContent = `${tf.memory().numTensors} live (the model holds ${modelTensors})`;
+      const tensors = byId('tensors');
+      tensors.textContent = `${tf.memory().numTensors} live (the model holds ${modelTensors})`;
+      Object.assign(tensors.dataset, { live: String(tf.memory().numTensors), model: String(modelTensors) });
     },
   };
   showCalibration(lab);

@@ -75,9 +75,45 @@ describe.skipIf(skip != null)('the robustness lab page in headless Chromium', ()
     // PGD at 8/255 fools a normally trained net on most images.
     expect(robust).toBeLessThan(clean);
     expect(await page.$eval('#batch-progress', (e) => (e as HTMLProgressElement).value)).toBe(1);
+    // Every tensor the page made is gone again: only the model's weights and buffers are alive.
+    const tensors = await page.$eval('#tensors', (e) => ({ ...(e as HTMLElement).dataset }));
+    expect(Number(tensors.live)).toBe(Number(tensors.model));
     expect(problems).toEqual([]);
     const screenshot = process.env.CNN_BROWSER_SCREENSHOT;
     if (screenshot) await page.screenshot({ path: screenshot as `${string}.png`, fullPage: true });
+  });
+
+  it('every attack of the select box attacks the shown image within its ε, in its norm (wasm)', async () => {
+    const page = await open('?backend=wasm');
+    await setValue(page, '#steps', '4');
+    await setValue(page, '#eps', '12');
+    // Image 0 (a frog) is one the model gets right: APGD, as AutoAttack, leaves wrong ones as they are.
+    await page.waitForFunction(() => document.querySelector('#clean-pred')?.className === 'right', { timeout: 30_000 });
+    for (const [id, norm, eps] of [
+      ['fgsm', 'linf', 12 / 255],
+      ['pgd-linf', 'linf', 12 / 255],
+      ['pgd-l2', 'l2', 0.75],
+      ['apgd-linf', 'linf', 12 / 255],
+      ['apgd-l2', 'l2', 0.75],
+    ] as const) {
+      await page.select('#attack', id);
+      const key = `${id} 12 4 #0`;
+      await page.waitForFunction((k) => (document.querySelector('#delta-caption') as HTMLElement).dataset.settings === k, { timeout: 30_000 }, key);
+      const shown = await page.$eval('#delta-caption', (e) => ({ ...(e as HTMLElement).dataset }));
+      const size = Number(norm === 'linf' ? shown.linf : shown.l2);
+      expect(size, id).toBeGreaterThan(0);
+      expect(size, id).toBeLessThanOrEqual(eps + 1e-4);
+      expect(await page.$eval('#adv-pred', (e) => e.textContent), id).toMatch(/^adversarial: \w+ \d+%$/);
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('an unknown ?backend= is an error on the page that names it and the choices', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}?backend=tpu`);
+    await page.waitForSelector('#status[data-state="error"]', { timeout: 30_000 });
+    expect(await page.$eval('#status', (e) => e.textContent)).toBe('error: ?backend=tpu is not a backend; use one of auto, webgpu, webgl, wasm, cpu');
+    await page.close();
   });
 
   it("'auto' starts a backend this Chromium has and shows which, with the reason", async () => {
