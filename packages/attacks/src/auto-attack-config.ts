@@ -7,8 +7,6 @@ export const AUTO_ATTACK_NAMES: readonly AutoAttackName[] = ['apgd-ce', 'apgd-dl
 export type AutoAttackVersion = 'standard' | 'plus' | 'rand' | 'custom';
 const VERSIONS: readonly AutoAttackVersion[] = ['standard', 'plus', 'rand', 'custom'];
 
-/** Attacks this package implements (FAB is not there yet: see the attacks guide). */
-export const IMPLEMENTED: readonly AutoAttackName[] = ['apgd-ce', 'apgd-dlr', 'apgd-t', 'square'];
 
 /** Per-attack settings; autoattack.py's values per version, overridable for cheaper runs. */
 export interface AutoAttackSettings {
@@ -53,5 +51,7 @@ export function stageOptions(name: AutoAttackName, s: AutoAttackSettings, eot: E
   if (name === 'apgd-dlr') return { norm, steps: s.steps, restarts: s.restarts, loss: 'dlr', ...eotOption };
   if (name === 'apgd-t') return { norm, steps: s.steps, restarts: s.targetedRestarts, targeted: true, nTargetClasses: s.nTargetClasses, ...eotOption };
   if (name === 'square') return { norm, nQueries: s.nQueries, restarts: s.squareRestarts, pInit: 0.8 };
-  return {};
+  // autoattack.py runs FAB-T with one restart per target class (it sets fab.n_restarts = 1).
+  if (name === 'fab') return { norm, steps: s.steps, restarts: s.restarts };
+  return { norm, steps: s.steps, restarts: 1, targeted: true, nTargetClasses: s.nTargetClasses };
 }

@@ -10,8 +10,6 @@ export interface AutoAttackStage {
   broken: number;
   /** Wall-clock seconds the stage took (summed over resumed sessions). */
   seconds: number;
-  /** Set when the stage was not run (e.g. FAB, not implemented in this package yet). */
-  skipped?: string;
 }
 
 /**

@@ -6,8 +6,8 @@ import { perturbationNorms, predictions } from '../test/metrics.js';
 import { probeBackends, tryBackend } from '../test/backends.js';
 
 // The cascade against fra31/auto-attack's own run_standard_evaluation (fixtures/autoattack.json):
-// 64 CIFAR-10 crops, the tiny fixture model, apgd-ce → apgd-t → square with the reduced settings
-// stored there, robust accuracy over five reference seeds.
+// 64 CIFAR-10 crops, the tiny fixture model, apgd-ce → apgd-t → fab-t → square with the reduced
+// settings stored there, robust accuracy over five reference seeds.
 const fx = loadFixture();
 const aa = loadAutoAttackFixture();
 const cas = aa.cascade;
@@ -15,7 +15,7 @@ const backends = await probeBackends();
 const quick: AutoAttackOptions = {
   eps: cas.settings.eps,
   version: 'custom',
-  attacks: ['apgd-ce', 'apgd-t', 'square'],
+  attacks: ['apgd-ce', 'apgd-t', 'fab-t', 'square'],
   settings: { steps: cas.settings.steps, nTargetClasses: cas.settings.nTargetClasses, nQueries: cas.settings.nQueries, restarts: 1 },
 };
 
@@ -37,17 +37,17 @@ describe.each([...backends.entries()])('autoAttack on %s', (backend, unavailable
   it.skipIf(unavailable !== null)("robust accuracy within the reference's spread over its seeds; a consistent stage table", async () => {
     const before = tf.memory().numTensors;
     const r = await autoAttack(model.classifier, images, cas.labels, { ...quick, seed: 0 });
-    const [lo, hi] = [Math.min(...cas.robustAccuracy), Math.max(...cas.robustAccuracy)];
+    const [lo, hi] = [Math.min(...cas.withFab.robustAccuracy), Math.max(...cas.withFab.robustAccuracy)];
     expect(r.robustAccuracy).toBeGreaterThanOrEqual(lo);
     expect(r.robustAccuracy).toBeLessThanOrEqual(hi);
     expect(r.cleanAccuracy).toBe(56 / 64);
-    expect(r.stages.map((s) => s.attack)).toEqual(['apgd-ce', 'apgd-t', 'square']);
+    expect(r.stages.map((s) => s.attack)).toEqual(['apgd-ce', 'apgd-t', 'fab-t', 'square']);
     let previous = r.cleanAccuracy;
     for (const s of r.stages) {
       expect(s.robustAccuracy).toBe(previous - s.broken / 64);
       previous = s.robustAccuracy;
     }
-    expect(r.stages[2].robustAccuracy).toBe(r.robustAccuracy);
+    expect(r.stages[3].robustAccuracy).toBe(r.robustAccuracy);
     // Every example counted as broken is misclassified on `adversarial`, within ε; robust ones are the clean image.
     const pred = await predictions(model.classifier, r.adversarial);
     r.success.forEach((broken, i) => expect(pred[i] !== cas.labels[i]).toBe(broken));
@@ -66,7 +66,7 @@ describe.each([...backends.entries()])('autoAttack on %s', (backend, unavailable
     const options = { ...quick, settings: { ...quick.settings, steps: 8, nQueries: 40 }, batchSize: 8, seed: 5 };
     const full = await autoAttack(model.classifier, images32, labels32, { ...options, onProgress: (p) => states.push(JSON.parse(JSON.stringify(p.state))) });
     full.adversarial.dispose();
-    expect(new Set(states.map((s) => s.current?.attack)).size).toBe(4); // clean (none), apgd-ce, apgd-t, square
+    expect(new Set(states.map((s) => s.current?.attack)).size).toBe(5); // clean (none), apgd-ce, apgd-t, fab-t, square
     // One state mid-way through apgd-t (some of its batches done), one between stages.
     const mid = states.find((s) => s.current?.attack === 'apgd-t' && s.current.broken > 0 && s.current.pending.length > 0);
     const between = states.find((s) => s.stages.length === 1 && s.current === null);
@@ -84,13 +84,11 @@ describe.each([...backends.entries()])('autoAttack on %s', (backend, unavailable
     images32.dispose();
   });
 
-  it.skipIf(unavailable !== null)("versions: standard lists fab-t as skipped with a warning; rand runs APGD-CE and APGD-DLR with EOT", async () => {
+  it.skipIf(unavailable !== null)('versions: standard runs apgd-ce, apgd-t, fab-t, square; rand runs APGD-CE and APGD-DLR with EOT', async () => {
     const few = tf.slice(images, [0, 0, 0, 0], [8, -1, -1, -1]);
     const labels = cas.labels.slice(0, 8);
     const standard = await autoAttack(model.classifier, few, labels, { eps: 4 / 255, settings: { steps: 3, nQueries: 5, nTargetClasses: 2 } });
     expect(standard.stages.map((s) => s.attack)).toEqual(['apgd-ce', 'apgd-t', 'fab-t', 'square']);
-    expect(standard.stages[2].skipped).toMatch(/not implemented/);
-    expect(standard.warnings.join('\n')).toMatch(/fab-t was skipped/);
     let calls = 0;
     const rand = await autoAttack(model.classifier, few, labels, {
       eps: 4 / 255,
@@ -111,7 +109,7 @@ describe.each([...backends.entries()])('autoAttack on %s', (backend, unavailable
     await expect(run({ version: 'fast' as never })).rejects.toThrow(/version must be one of standard, plus, rand, custom, got fast/);
     await expect(run({ attacks: ['apgd-ce', 'pgd' as never] })).rejects.toThrow(/unknown attack "pgd"/);
     await expect(run({ version: 'standard' })).rejects.toThrow(/attacks is only for version 'custom'/);
-    await expect(run({ attacks: ['apgd-ce', 'fab'] })).rejects.toThrow(/fab not implemented/);
+    await expect(run({ attacks: ['apgd-ce', 'fab-t'], settings: { nTargetClasses: 12 } })).rejects.toThrow(/nTargetClasses = 12 must be below the number of classes \(10\) for fab-t/);
     await expect(run({ settings: { nTargetClasses: 10 } })).rejects.toThrow(/nTargetClasses = 10 must be below the number of classes \(10\)/);
     await expect(run({ settings: { stepz: 3 } as never })).rejects.toThrow(/unknown setting "stepz"/);
     await expect(run({ batchSize: 0 })).rejects.toThrow(/batchSize must be an integer ≥ 1/);

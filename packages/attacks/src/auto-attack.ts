@@ -3,7 +3,8 @@ import type { Tensor4D } from '@tensorflow/tfjs-core';
 import type { Classifier } from '@cnn/core';
 import { apgd } from './apgd.js';
 import { square } from './square.js';
-import { IMPLEMENTED, stageOptions, versionPlan, type AutoAttackName, type AutoAttackSettings, type AutoAttackVersion } from './auto-attack-config.js';
+import { fab } from './fab.js';
+import { stageOptions, versionPlan, type AutoAttackName, type AutoAttackSettings, type AutoAttackVersion } from './auto-attack-config.js';
 import { copyState, freshState, resumeState, type AutoAttackStage, type AutoAttackState } from './auto-attack-state.js';
 import { modelWarnings, perturbationSummary, squareWarning } from './auto-attack-checks.js';
 import { checkLogitsShape } from './loss-gradient.js';
@@ -54,7 +55,7 @@ export interface AutoAttackResult {
   stages: AutoAttackStage[];
   /** Largest perturbation of `adversarial` in the threat model's norm (checked ≤ ε + 1e-5). */
   maxPerturbation: number;
-  /** auto-attack's checks that do not stop the run (randomised model, probabilities, Square success, skipped stages). */
+  /** auto-attack's checks that do not stop the run (randomised model, probabilities, Square success). */
   warnings: string[];
   /** The final state (every stage done). */
   state: AutoAttackState;
@@ -66,9 +67,6 @@ export interface AutoAttackResult {
  * reference's attacks and settings: standard = APGD-CE, APGD-T (9 targets), FAB-T, Square (5000
  * queries), 100 iterations and 1 restart each; plus = APGD-CE, APGD-DLR, FAB, Square, APGD-T,
  * FAB-T with 5 restarts of APGD and FAB; rand = APGD-CE, APGD-DLR with EOT over 20 samples.
- * FAB and FAB-T are not implemented in this package yet: those stages are listed as skipped (with
- * a warning), which can only overestimate robust accuracy (rarely by much: FAB-T breaks few points
- * APGD-T left).
  *
  * Leaves no tensors but `adversarial`; inputs are neither modified nor disposed.
  */
@@ -80,10 +78,6 @@ export async function autoAttack(classifier: Classifier, images: Tensor4D, label
   const version = options.version ?? 'standard';
   const plan = versionPlan(fn, version, options.attacks);
   const settings = readSettings(fn, plan.settings, options.settings);
-  if (version === 'custom') {
-    const missing = plan.attacks.filter((a) => !IMPLEMENTED.includes(a));
-    if (missing.length > 0) throw new Error(`${fn}: ${missing.join(', ')} not implemented in @cnn/attacks yet (available: ${IMPLEMENTED.join(', ')})`);
-  }
   const seed = options.seed ?? 0;
   if (!Number.isInteger(seed)) throw new RangeError(`${fn}: seed must be an integer, got ${String(seed)}`);
   const batchSize = checkCount(fn, 'batchSize', options.batchSize ?? 250, 1);
@@ -106,8 +100,9 @@ export async function autoAttack(classifier: Classifier, images: Tensor4D, label
   } finally {
     first.dispose();
   }
-  if (plan.attacks.includes('apgd-t') && settings.nTargetClasses >= classes) {
-    throw new RangeError(`${fn}: nTargetClasses = ${settings.nTargetClasses} must be below the number of classes (${classes}) for apgd-t`);
+  const targetedStages = plan.attacks.filter((a) => a === 'apgd-t' || a === 'fab-t');
+  if (targetedStages.length > 0 && settings.nTargetClasses >= classes) {
+    throw new RangeError(`${fn}: nTargetClasses = ${settings.nTargetClasses} must be below the number of classes (${classes}) for ${targetedStages.join(', ')}`);
   }
   const report = (attack: AutoAttackProgress['attack']): void =>
     options.onProgress?.({ attack, pending: state.current?.pending.length ?? 0, robustAccuracy: count(state.robust) / total, state: copyState(state) });
@@ -121,12 +116,6 @@ export async function autoAttack(classifier: Classifier, images: Tensor4D, label
   const bounds: Bounds = [low, high];
   for (const attack of plan.attacks) {
     if (state.stages.some((s) => s.attack === attack)) continue;
-    if (!IMPLEMENTED.includes(attack)) {
-      state.stages.push({ attack, robustAccuracy: count(state.robust) / total, broken: 0, seconds: 0, skipped: 'not implemented in @cnn/attacks yet' });
-      warnings.push(`${attack} was skipped (not implemented in @cnn/attacks yet): the robust accuracy may be slightly too high`);
-      report(attack);
-      continue;
-    }
     if (state.current?.attack !== attack) state.current = { attack, pending: indicesOf(state.robust), broken: 0, seconds: 0 };
     const current = state.current;
     const callOptions = { ...stageOptions(attack, settings, options.eot, norm), eps, seed, bounds };
@@ -178,7 +167,7 @@ async function attackBatch(
   per: number,
 ): Promise<boolean[]> {
   try {
-    const run = attack === 'square' ? square : apgd;
+    const run = attack === 'square' ? square : attack === 'fab' || attack === 'fab-t' ? fab : apgd;
     const result = await run(classifier, xs, ys, options as never);
     const data = await result.adversarial.data();
     result.adversarial.dispose();

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apgd, pgd, square } from './index.js';
+import { apgd, fab, pgd, square } from './index.js';
 import { f32, fixtureModel, loadFixture } from '../test/fixture.js';
 import { perturbationNorms } from '../test/metrics.js';
 import { probeBackends, tryBackend } from '../test/backends.js';
@@ -8,7 +8,7 @@ import { probeBackends, tryBackend } from '../test/backends.js';
 const fx = loadFixture();
 const backends = await probeBackends();
 
-describe.each([...backends.entries()])('EOT and Square on %s', (backend, unavailable) => {
+describe.each([...backends.entries()])('EOT, Square and FAB on %s', (backend, unavailable) => {
   let model: ReturnType<typeof fixtureModel>;
   let images: tf.Tensor4D;
   beforeAll(async () => {
@@ -84,6 +84,19 @@ describe.each([...backends.entries()])('EOT and Square on %s', (backend, unavail
     const bright = tf.mul(images, 255) as tf.Tensor4D;
     await expect(square(model.classifier, bright, fx.labels, { eps: 0.03 })).rejects.toThrow(/must lie in bounds \[0, 1\]/);
     bright.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it.skipIf(unavailable !== null)('fab rejects bad options with clear errors and leaves no tensors', async () => {
+    const before = tf.memory().numTensors;
+    await expect(fab(model.classifier, images, fx.labels, { eps: -1 })).rejects.toThrow(/fab: eps must be a finite number ≥ 0/);
+    await expect(fab(model.classifier, images, fx.labels, { eps: 0.03, targeted: true, nTargetClasses: 10 })).rejects.toThrow(/nTargetClasses = 10 must be below the number of classes \(10\)/);
+    await expect(fab(model.classifier, images, fx.labels, { eps: 0.03, bounds: [-1, 1] })).rejects.toThrow(/bounds must be \[0, 1\]/);
+    await expect(fab(model.classifier, images, fx.labels, { eps: 0.03, targets: fx.targets } as never)).rejects.toThrow(/takes no targets/);
+    const r = await fab(model.classifier, images, fx.labels, { eps: 8 / 255, steps: 3, restarts: 2, seed: 4 });
+    const norms = await perturbationNorms(r.adversarial, images, 'linf');
+    expect(Math.max(...norms)).toBeLessThanOrEqual(8 / 255 + 1e-5);
+    r.adversarial.dispose();
     expect(tf.memory().numTensors).toBe(before);
   });
 });

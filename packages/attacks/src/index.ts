@@ -3,6 +3,7 @@ export { fgsmRandomStart, type FgsmRandomStartOptions } from './fgsm-random-star
 export { pgd, type PgdOptions } from './pgd.js';
 export { apgd, apgdTargeted, type ApgdOptions } from './apgd.js';
 export { square, type SquareOptions } from './square.js';
+export { fab, type FabOptions } from './fab.js';
 export {
   robustAccuracy,
   type RobustAccuracyCounts,

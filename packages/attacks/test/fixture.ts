@@ -60,7 +60,7 @@ export interface AutoAttackFixture {
   dlr: { logits: string; shape: [number, number]; labels: number[]; targets: number[]; dlr: string; dlrTargeted: string };
   cases: {
     name: string;
-    attack: 'apgd' | 'apgdTargeted' | 'square';
+    attack: 'apgd' | 'apgdTargeted' | 'square' | 'fab';
     options: Record<string, unknown> & { norm: 'linf' | 'l2' };
     expected: string;
     delta0?: string;
@@ -76,6 +76,7 @@ export interface AutoAttackFixture {
     attacks: string[];
     seeds: number[];
     robustAccuracy: number[];
+    withFab: { attacks: string[]; robustAccuracy: number[] };
     standard: { eps: number; seeds: number[]; robustAccuracy: number[] };
   };
 }
