@@ -30,6 +30,7 @@ export const EVAL_OPTIONS = {
   steps: { type: 'string' },
   'step-size': { type: 'string' },
   restarts: { type: 'string' },
+  queries: { type: 'string' },
   n: { type: 'string' },
   'batch-size': { type: 'string' },
   corruptions: { type: 'string' },
@@ -63,6 +64,8 @@ export interface EvalSettings {
   steps: number | null;
   stepSize: number | null;
   restarts: number;
+  /** AutoAttack's Square queries (null = its 5000). */
+  queries: number | null;
   batchSize: number;
   calibration: boolean;
   corruptions: string[];
@@ -107,6 +110,7 @@ function checkAttackKnobs(settings: EvalSettings): void {
   if (settings.steps !== null && !['pgd', 'apgd', 'autoattack'].includes(attack)) throw new CliError(`--steps applies to --attack pgd, apgd or autoattack, not ${attack}`);
   if (settings.stepSize !== null && attack !== 'pgd') throw new CliError(`--step-size applies to --attack pgd, not ${attack}`);
   if (settings.restarts !== 1 && !['pgd', 'apgd'].includes(attack)) throw new CliError(`--restarts applies to --attack pgd or apgd, not ${attack}`);
+  if (settings.queries !== null && attack !== 'autoattack') throw new CliError(`--queries sets AutoAttack's Square queries; it needs --attack autoattack`);
   if (attack === 'fgsm' && settings.norm !== 'linf') throw new CliError('--attack fgsm is an ℓ∞ attack: use --norm linf');
 }
 
@@ -130,6 +134,7 @@ export function parseEvalArgs(argv: string[], cwd: string): EvalConfig {
     steps: optionalInt(s(values, 'steps'), '--steps', 1),
     stepSize: s(values, 'step-size') === undefined ? null : parseBoundedNumber(s(values, 'step-size')!, '--step-size', { min: 0, minExclusive: true, max: 1 }),
     restarts: optionalInt(s(values, 'restarts'), '--restarts', 1) ?? 1,
+    queries: optionalInt(s(values, 'queries'), '--queries', 1),
     batchSize: parseBoundedNumber(s(values, 'batch-size') ?? '100', '--batch-size', { min: 1, max: 100_000, integer: true }),
     calibration: values.calibration === true,
     corruptions: parseCorruptionList(s(values, 'corruptions')),

@@ -18,8 +18,8 @@ type AutoAttackFn = (
   classifier: Classifier,
   images: Tensor4D,
   labels: Int32Array,
-  options: { norm: string; eps: number; version: string; seed: number; batchSize?: number; settings?: { steps?: number } },
-) => Promise<{ adversarial: Tensor4D; success: boolean[]; stages: Array<{ attack: string; robustAccuracy: number; seconds: number }> }>;
+  options: { norm: string; eps: number; version: string; seed: number; batchSize?: number; settings?: { steps?: number; nQueries?: number } },
+) => Promise<{ adversarial: Tensor4D; success: boolean[]; stages: Array<{ attack: string; robustAccuracy: number; seconds: number }>; warnings?: string[] }>;
 
 /** `autoAttack` of `@cnn/attacks`, or undefined when this build has none. */
 export function autoAttackFunction(): AutoAttackFn | undefined {
@@ -34,11 +34,27 @@ export function checkAttackAvailable(settings: EvalSettings): void {
   }
 }
 
+const noted = new Set<string>();
+
+/** Prints each of AutoAttack's warnings (a skipped FAB stage, a randomised model) once per run. */
+function noteOnce(warnings: string[]): void {
+  for (const w of warnings) {
+    if (noted.has(w)) continue;
+    noted.add(w);
+    process.stdout.write(`note: AutoAttack: ${w}\n`);
+  }
+}
+
 /** The name of the single stage of `pgd`, `apgd` and `fgsm` (`pgd-20`, `apgd-ce-100`, `fgsm`). */
 export function singleStageName(s: EvalSettings): string {
   if (s.attack === 'pgd') return `pgd-${s.steps ?? 20}`;
   if (s.attack === 'apgd') return `apgd-ce-${s.steps ?? 100}`;
   return s.attack;
+}
+
+/** The `settings` overrides of `autoAttack` from `--steps` and `--queries`. */
+function autoAttackSettings(s: EvalSettings): { steps?: number; nQueries?: number } {
+  return { ...(s.steps !== null ? { steps: s.steps } : {}), ...(s.queries !== null ? { nQueries: s.queries } : {}) };
 }
 
 /** Runs `pgd`, `apgd` or `fgsm` of `@cnn/attacks` on the given images (all of them). */
@@ -64,7 +80,8 @@ export async function attackSubset(
 ): Promise<{ adversarial: Tensor4D; robust: boolean[]; stages: BatchAttackResult['stages'] }> {
   const began = performance.now();
   if (s.attack === 'autoattack') {
-    const r = await autoAttackFunction()!(classifier, subset, labels, { norm: s.norm, eps: s.eps, version: s.version, seed, batchSize: s.batchSize, ...(s.steps !== null ? { settings: { steps: s.steps } } : {}) });
+    const r = await autoAttackFunction()!(classifier, subset, labels, { norm: s.norm, eps: s.eps, version: s.version, seed, batchSize: s.batchSize, settings: autoAttackSettings(s) });
+    noteOnce(r.warnings ?? []);
     const stages = r.stages.map((st) => ({ attack: st.attack, correct: Math.round(st.robustAccuracy * labels.length), seconds: st.seconds }));
     return { adversarial: r.adversarial, robust: r.success.map((x) => !x), stages };
   }

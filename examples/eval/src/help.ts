@@ -24,6 +24,7 @@ Attack (only the clean-correct images are attacked, as AutoAttack does):
   --steps K             pgd (default 20), apgd (default 100) or AutoAttack's APGD (default 100) iterations
   --step-size A         pgd step (default eps/4 for linf, eps/5 for l2)
   --restarts R          pgd/apgd restarts (default 1)
+  --queries Q           AutoAttack's Square Attack queries (default 5000)
   --seed S              seed of the random starts; batch b draws from (S, its first example index) (default 0)
 
 Also:

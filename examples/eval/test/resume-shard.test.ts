@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { autoAttackFunction } from '../src/attack.js';
 import { readJson, resultOf, runCli, SAMPLE, testBackend, tinyWeights, waitFor } from './helpers.js';
 
 const CHROMIUM = existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined;
@@ -144,5 +145,26 @@ describe(`cnn-eval on ${backend}`, () => {
       for (const r of [missing, overlap, disagree]) expect(r.stderr).not.toMatch(/^\s+at /m);
       expect(existsSync(join(dir, 'x.html'))).toBe(false);
     });
+  });
+
+  // AutoAttack (when @cnn/attacks has it; else APGD) and corruption counts through the same machinery.
+  const cascade = autoAttackFunction() ? ['--attack', 'autoattack', '--steps', '2', '--queries', '20'] : ['--attack', 'apgd', '--steps', '3'];
+  it(`${cascade[1]} with --corruptions: 2 shards + merge = the single process, bit for bit`, async () => {
+    const more = (out: string, ...extra: string[]) => [
+      '--weights', weights, '--data', SAMPLE, '--n', '16', '--batch-size', '4', ...cascade, '--eps', '1/255',
+      '--corruptions', 'gaussian_noise,fog', '--calibration', '--backend', backend, '--progress', 'none', '--out', out, ...extra,
+    ];
+    const out = join(dir, 'cascade');
+    const runs = await Promise.all([runCli(more(join(out, 'single'))), ...[0, 1].map((i) => runCli(more(out, '--shard', `${i}/2`)))]);
+    for (const r of runs) expect(r.code, r.stderr).toBe(0);
+    const merged = await runCli(['merge', join(out, 'shard-0-of-2.json'), join(out, 'shard-1-of-2.json'), '--out', join(out, 'merged.html')]);
+    expect(merged.code, merged.stderr).toBe(0);
+    const single = resultOf(join(out, 'single', 'eval.json')) as { stageNames: string[]; summary: { corruptions: { correct: Record<string, number[]> }; stages: Array<{ correct: number }> } };
+    expect(resultOf(join(out, 'merged.json'))).toEqual(single);
+    expect(single.stageNames).toEqual(cascade[1] === 'autoattack' ? ['apgd-ce', 'apgd-t', 'fab-t', 'square'] : ['apgd-ce-3']);
+    const counts = single.summary.stages.map((st) => st.correct);
+    expect(counts, 'robust counts never grow along the cascade').toEqual([...counts].sort((a, b) => b - a));
+    expect(Object.keys(single.summary.corruptions.correct)).toEqual(['gaussian_noise', 'fog']);
+    for (const row of Object.values(single.summary.corruptions.correct)) expect(row.every((k) => k >= 0 && k <= 16)).toBe(true);
   });
 });
