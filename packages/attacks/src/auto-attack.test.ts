@@ -97,6 +97,14 @@ describe.each([...backends.entries()])('autoAttack on %s', (backend, unavailable
       eot: { samples: 3, transform: (x) => (calls++, x) },
     });
     expect(rand.stages.map((s) => s.attack)).toEqual(['apgd-ce', 'apgd-dlr']);
+    // auto-attack's model checks: a randomised model and probability outputs are flagged.
+    const tiny = { version: 'custom', attacks: ['apgd-ce'], eps: 4 / 255, settings: { steps: 1 } } as const;
+    const noisy = await autoAttack((x) => tf.tidy(() => tf.add(model.classifier(x), tf.randomNormal([x.shape[0], 10], 0, 0.1))), few, labels, tiny);
+    expect(noisy.warnings.join('\n')).toMatch(/randomised defence; use version 'rand'/);
+    const soft = await autoAttack((x) => tf.tidy(() => tf.softmax(model.classifier(x))), few, labels, tiny);
+    expect(soft.warnings.join('\n')).toMatch(/seems to output probabilities/);
+    expect(standard.warnings).toEqual([]);
+    tf.dispose([noisy.adversarial, soft.adversarial]);
     expect(calls).toBeGreaterThan(0);
     expect(calls % 3).toBe(0);
     tf.dispose([few, standard.adversarial, rand.adversarial]);
