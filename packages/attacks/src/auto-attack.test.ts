@@ -98,7 +98,7 @@ describe.each([...backends.entries()])('autoAttack on %s', (backend, unavailable
     });
     expect(rand.stages.map((s) => s.attack)).toEqual(['apgd-ce', 'apgd-dlr']);
     // auto-attack's model checks: a randomised model and probability outputs are flagged.
-    const tiny = { version: 'custom', attacks: ['apgd-ce'], eps: 4 / 255, settings: { steps: 1 } } as const;
+    const tiny: AutoAttackOptions = { version: 'custom', attacks: ['apgd-ce'], eps: 4 / 255, settings: { steps: 1 } };
     const noisy = await autoAttack((x) => tf.tidy(() => tf.add(model.classifier(x), tf.randomNormal([x.shape[0], 10], 0, 0.1))), few, labels, tiny);
     expect(noisy.warnings.join('\n')).toMatch(/randomised defence; use version 'rand'/);
     const soft = await autoAttack((x) => tf.tidy(() => tf.softmax(model.classifier(x))), few, labels, tiny);
