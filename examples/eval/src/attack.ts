@@ -10,7 +10,7 @@ export interface BatchAttackResult {
   adversarial: Tensor4D;
   /** Per image: still classified correctly after every stage. */
   robust: boolean[];
-  stages: Array<{ attack: string; correct: number; seconds: number }>;
+  stages: Array<{ attack: string; correct: number; seconds: number; skipped?: string }>;
 }
 
 /** The AutoAttack entry of `@cnn/attacks` as documented in issue 15 (looked up at run time: it may not be in this build). */
@@ -19,7 +19,7 @@ type AutoAttackFn = (
   images: Tensor4D,
   labels: Int32Array,
   options: { norm: string; eps: number; version: string; seed: number; batchSize?: number; settings?: { steps?: number; nQueries?: number } },
-) => Promise<{ adversarial: Tensor4D; success: boolean[]; stages: Array<{ attack: string; robustAccuracy: number; seconds: number }>; warnings?: string[] }>;
+) => Promise<{ adversarial: Tensor4D; success: boolean[]; stages: Array<{ attack: string; robustAccuracy: number; seconds: number; skipped?: string }>; warnings?: string[] }>;
 
 /** `autoAttack` of `@cnn/attacks`, or undefined when this build has none. */
 export function autoAttackFunction(): AutoAttackFn | undefined {
@@ -82,7 +82,7 @@ export async function attackSubset(
   if (s.attack === 'autoattack') {
     const r = await autoAttackFunction()!(classifier, subset, labels, { norm: s.norm, eps: s.eps, version: s.version, seed, batchSize: s.batchSize, settings: autoAttackSettings(s) });
     noteOnce(r.warnings ?? []);
-    const stages = r.stages.map((st) => ({ attack: st.attack, correct: Math.round(st.robustAccuracy * labels.length), seconds: st.seconds }));
+    const stages = r.stages.map((st) => ({ attack: st.attack, correct: Math.round(st.robustAccuracy * labels.length), seconds: st.seconds, ...(st.skipped ? { skipped: st.skipped } : {}) }));
     return { adversarial: r.adversarial, robust: r.success.map((x) => !x), stages };
   }
   const r = await runSingle(s, classifier, subset, labels, seed);

@@ -58,7 +58,7 @@ export async function evaluateBatch(
   stageNames: string[],
   classifier: Classifier,
   input: BatchInput,
-): Promise<{ record: BatchRecord; stageSeconds: number[] }> {
+): Promise<{ record: BatchRecord; stageSeconds: number[]; skipped: Record<string, string> }> {
   const { images, labels, start } = input;
   const clean = predict(classifier, images);
   const correctRows = clean.top.flatMap((p, i) => (p === labels[i] ? [i] : []));
@@ -66,6 +66,7 @@ export async function evaluateBatch(
   const robust = clean.top.map((p, i) => (s.attack === 'none' && p === labels[i] ? 1 : 0));
   const record: BatchRecord = { start, labels: Array.from(labels), cleanPrediction: clean.top, robust, stageCorrect: stageNames.map(() => 0) };
   let stageSeconds = stageNames.map(() => 0);
+  const skipped: Record<string, string> = {};
   let advProbs = clean.probs;
   if (s.attack !== 'none' && correctRows.length > 0) {
     await withTensorScope(async (scope) => {
@@ -76,6 +77,7 @@ export async function evaluateBatch(
       checkStages(r.stages.map((x) => x.attack), stageNames);
       record.stageCorrect = r.stages.map((x) => x.correct);
       stageSeconds = r.stages.map((x) => x.seconds);
+      for (const st of r.stages) if (st.skipped) skipped[st.attack] = st.skipped;
       correctRows.forEach((row, j) => (record.robust[row] = r.robust[j] ? 1 : 0));
       if (s.calibration) {
         const adv = predict(classifier, r.adversarial);
@@ -89,7 +91,7 @@ export async function evaluateBatch(
     record.cleanProbs = encodeF32(clean.probs);
     record.advProbs = encodeF32(advProbs);
   }
-  return { record, stageSeconds };
+  return { record, stageSeconds, skipped };
 }
 
 function checkStages(got: string[], expected: string[]): void {

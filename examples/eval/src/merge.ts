@@ -81,12 +81,14 @@ export function mergeShards(shards: ResultsFile[], files: string[]): ResultsFile
   const batches = shards.flatMap((r) => r.batches).sort((a, b) => a.start - b.start);
   const { settings } = first;
   const backends = [...new Set(shards.map((r) => r.environment.backend))];
+  const skipped = Object.assign({}, ...shards.map((r) => r.skippedStages ?? {})) as Record<string, string>;
   return {
     ...first,
     shard: { index: 0, count: 1 },
     plan: batchRanges(settings.n, settings.batchSize),
     batches,
     complete: true,
+    ...(Object.keys(skipped).length > 0 ? { skippedStages: skipped } : {}),
     summary: summarize(batches, first.stageNames, first.data.numClasses, settings.corruptions),
     environment: {
       backend: backends.join(', '),

@@ -56,6 +56,8 @@ export interface ResultsFile {
   model: ModelIdentity;
   data: DataIdentity;
   stageNames: string[];
+  /** Stages the attack listed but did not run, with the reason (AutoAttack's FAB, not in `@cnn/attacks` yet). */
+  skippedStages?: Record<string, string>;
   /** The batches this run evaluates (`[start, end)` example ranges), in order. */
   plan: Array<{ start: number; end: number }>;
   batches: BatchRecord[];

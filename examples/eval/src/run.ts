@@ -64,7 +64,8 @@ async function runBatches(config: EvalConfig, model: Model, data: Dataset, resul
     const began = performance.now();
     const input = await readBatch(data, range.start, range.end);
     try {
-      const { record } = await evaluateBatch(config.settings, results.stageNames, classifier, input);
+      const { record, skipped } = await evaluateBatch(config.settings, results.stageNames, classifier, input);
+      if (Object.keys(skipped).length > 0) results.skippedStages = { ...results.skippedStages, ...skipped };
       if (config.settings.corruptions.length > 0) record.corruptionCorrect = await batchCorruptionCounts(model, data, range, config.settings);
       results.batches.push(record);
     } finally {

@@ -3,10 +3,13 @@ import type { ResultsFile } from './results-file.js';
 const pct = (v: number) => `${(100 * v).toFixed(2)}%`;
 
 /** The closing lines: clean, per stage, robust, calibration. */
-export function summaryLines(r: Pick<ResultsFile, 'summary' | 'stageNames'>): string[] {
+export function summaryLines(r: Pick<ResultsFile, 'summary' | 'stageNames' | 'skippedStages'>): string[] {
   const s = r.summary!;
   const lines = [`clean accuracy ${pct(s.cleanAccuracy)} (${s.cleanCorrect}/${s.n})`];
-  for (const st of s.stages) lines.push(`after ${st.attack}: robust accuracy ${pct(st.robustAccuracy)} (${st.correct}/${s.n})`);
+  for (const st of s.stages) {
+    const skip = r.skippedStages?.[st.attack];
+    lines.push(`after ${st.attack}: robust accuracy ${pct(st.robustAccuracy)} (${st.correct}/${s.n})${skip ? ` (skipped: ${skip})` : ''}`);
+  }
   if (r.stageNames.length) lines.push(`robust accuracy ${pct(s.robustAccuracy)} (${s.robustCorrect}/${s.n})`);
   const c = s.calibration;
   if (c) {

@@ -31,11 +31,11 @@ export async function testBackend(): Promise<string> {
 }
 
 /**
- * A tiny ResNet-20 (4/8/8 channels, one block per stage) trained for 3 epochs on the sample's 1,200
+ * A tiny ResNet-20 (4/8/8 channels, one block per stage) trained for 2 epochs on the sample's 1,200
  * training images (so that it gets more than chance right and the attack has work), saved by
  * `saveWeights` (its file records the architecture).
  */
-export async function tinyWeights(path: string, backend: string, { seed = 1, epochs = 3 } = {}): Promise<string> {
+export async function tinyWeights(path: string, backend: string, { seed = 1, epochs = 2 } = {}): Promise<string> {
   await initBackend(backend as Parameters<typeof initBackend>[0]);
   const model = createModel('resnet20', { widths: [4, 8, 8], depths: [1, 1, 1], stemWidth: 4, seed });
   try {
