@@ -1,3 +1,4 @@
+import { CORRUPTION_NAMES } from '@cnn/example-common';
 import { describe, expect, it } from 'vitest';
 import { parseCliArgs } from './args.js';
 import { FULL_DEFAULTS, OFFLINE_DEFAULTS, resolveConfig } from './config.js';
@@ -83,6 +84,12 @@ describe('resolveConfig', () => {
     expect(resolve(['--eval-corruptions', 'fog']).corruptionEval).toEqual({ corruptions: ['fog'], limit: OFFLINE_DEFAULTS.attackLimit });
     expect(resolve(['--data', 'd', '--eval-corruptions', 'all']).corruptionEval).toMatchObject({ limit: FULL_DEFAULTS.attackLimit });
     expect(resolve(['--eval-corruptions', 'fog', '--corruption-limit', '7']).corruptionEval).toEqual({ corruptions: ['fog'], limit: 7 });
-    expect(resolve([])).not.toHaveProperty('corruptionEval');
+    expect(resolve(['--data', 'd'])).not.toHaveProperty('corruptionEval');
+  });
+
+  it('the offline default runs a small corruption evaluation (all 19, a few images); --eval-corruptions none turns it off', () => {
+    expect(resolve([]).corruptionEval).toEqual({ corruptions: [...CORRUPTION_NAMES], limit: OFFLINE_DEFAULTS.corruptionLimit });
+    expect(resolve(['--eval-corruptions', 'none'])).not.toHaveProperty('corruptionEval');
+    expect(() => resolve(['--eval-corruptions', 'none', '--corruption-limit', '5'])).toThrow(/does not apply to --eval-corruptions none/);
   });
 });

@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path';
 import {
   attackSpecs,
+  CORRUPTION_NAMES,
   checkResumeHasOut,
   CliError,
   optimizerConfig,
@@ -53,6 +54,8 @@ export const OFFLINE_DEFAULTS = {
   lr: 0.05,
   warmup: 1,
   attackLimit: 100,
+  /** A small corruption evaluation in every offline report: 19 corruptions × 5 severities × 20 images (a few seconds). */
+  corruptionLimit: 20,
 };
 
 /** Everything a run needs, with every default applied. Recorded in checkpoints and the report. */
@@ -132,7 +135,16 @@ export function resolveConfig(args: CliArgs, ctx: ConfigContext): RunConfig {
     progress: args.progress,
     ...(args.checkpointEvery !== undefined ? { checkpointEvery: args.checkpointEvery } : {}),
     ...(args.augmix ? { augmix: args.augmix } : {}),
-    // The corruption evaluation uses as many test images as the attacks by default.
-    ...(args.evalCorruptions ? { corruptionEval: { corruptions: args.evalCorruptions.corruptions, limit: args.evalCorruptions.limit ?? (offline ? OFFLINE_DEFAULTS.attackLimit : FULL_DEFAULTS.attackLimit) } } : {}),
+    ...corruptionEvalConfig(args, offline),
   };
+}
+
+/**
+ * `--eval-corruptions`: as given (as many test images as the attacks by default); `none` turns it
+ * off; without the flag the offline default runs a small one (all 19, {@link OFFLINE_DEFAULTS}.corruptionLimit images).
+ */
+function corruptionEvalConfig(args: CliArgs, offline: boolean): Pick<RunConfig, 'corruptionEval'> {
+  const flags = args.evalCorruptions ?? (offline ? { corruptions: [...CORRUPTION_NAMES], limit: OFFLINE_DEFAULTS.corruptionLimit } : undefined);
+  if (!flags || flags.corruptions.length === 0) return {};
+  return { corruptionEval: { corruptions: flags.corruptions, limit: flags.limit ?? (offline ? OFFLINE_DEFAULTS.attackLimit : FULL_DEFAULTS.attackLimit) } };
 }

@@ -86,10 +86,11 @@ describe('--eval-corruptions and --corruption-limit', () => {
   });
 
   it.each([
-    [['--eval-corruptions', 'fogg'], /^--eval-corruptions: "fogg" is not a corruption \(write all, or names from: gaussian_noise, /],
+    [['--eval-corruptions', 'fogg'], /^--eval-corruptions: "fogg" is not a corruption \(write all, none, or names from: gaussian_noise, /],
     [['--eval-corruptions', 'fog,fog'], /^--eval-corruptions: a corruption is listed twice/],
     [['--corruption-limit', '5'], /^--corruption-limit sets how many test images --eval-corruptions uses; it needs --eval-corruptions$/],
     [['--eval-corruptions', 'all', '--corruption-limit', '0'], /^--corruption-limit: 0 is out of range/],
+    [['--eval-corruptions', 'none', '--corruption-limit', '5'], /^--corruption-limit does not apply to --eval-corruptions none$/],
     [['--eval-corruptions'], /argument missing/],
   ])('rejects %j', (argv, message) => {
     expect(() => args(argv)).toThrow(message);

@@ -282,10 +282,14 @@ export function parseEvalCorruptions(values: FlagValues): CorruptionFlags | unde
     return undefined;
   }
   const items = text.split(',').map((x) => x.trim().toLowerCase());
+  if (items.length === 1 && items[0] === 'none') {
+    if (limitText !== undefined) throw new CliError('--corruption-limit does not apply to --eval-corruptions none');
+    return { corruptions: [] };
+  }
   const corruptions = items.length === 1 && items[0] === 'all' ? [...CORRUPTION_NAMES] : items;
   for (const name of corruptions) {
     if (!(CORRUPTION_NAMES as readonly string[]).includes(name)) {
-      throw new CliError(`--eval-corruptions: "${name}" is not a corruption (write all, or names from: ${CORRUPTION_NAMES.join(', ')})`);
+      throw new CliError(`--eval-corruptions: "${name}" is not a corruption (write all, none, or names from: ${CORRUPTION_NAMES.join(', ')})`);
     }
   }
   if (new Set(corruptions).size !== corruptions.length) throw new CliError(`--eval-corruptions: a corruption is listed twice (${text})`);

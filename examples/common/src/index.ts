@@ -7,6 +7,7 @@ export {
   BACKENDS,
   checkCommonArgs,
   commonArgs,
+  CORRUPTION_NAMES,
   COMMON_OPTIONS,
   oneOf,
   OPTIMIZERS,

@@ -59,7 +59,7 @@ AugMix (Hendrycks et al. 2020; not with --mixup, --cutmix or --adv):
   --augmix-all-ops      also the operations that overlap the test corruptions
 
 Corruption robustness (after the final evaluation; results in the report and metrics.jsonl):
-  --eval-corruptions L  all, or names of CIFAR-10-C / ImageNet-C corruptions, comma-separated
+  --eval-corruptions L  all, none, or names of CIFAR-10-C / ImageNet-C corruptions, comma-separated
                         (gaussian_noise, fog, jpeg_compression, …), severities 1–5
   --corruption-limit N  test images evaluated                               (default ${D.attackLimit})
 
