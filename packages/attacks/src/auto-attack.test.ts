@@ -34,7 +34,10 @@ describe.each([...backends.entries()])('autoAttack on %s', (backend, unavailable
     images.dispose();
   });
 
-  it.skipIf(unavailable !== null)("robust accuracy within the reference's spread over its seeds; a consistent stage table", async () => {
+  // The two whole-cascade tests run on the real backends (wasm, tensorflow) only: on the slow cpu
+  // backend they would add half a minute; the attacks themselves are checked there by the parity tests.
+  const heavy = unavailable !== null || backend === 'cpu';
+  it.skipIf(heavy)("robust accuracy within the reference's spread over its seeds; a consistent stage table", async () => {
     const before = tf.memory().numTensors;
     const r = await autoAttack(model.classifier, images, cas.labels, { ...quick, seed: 0 });
     const [lo, hi] = [Math.min(...cas.withFab.robustAccuracy), Math.max(...cas.withFab.robustAccuracy)];
@@ -58,7 +61,7 @@ describe.each([...backends.entries()])('autoAttack on %s', (backend, unavailable
     expect(tf.memory().numTensors).toBe(before);
   });
 
-  it.skipIf(unavailable !== null)('a run resumed from the state written after any batch ends as the uninterrupted one', async () => {
+  it.skipIf(heavy)('a run resumed from the state written after any batch ends as the uninterrupted one', async () => {
     const images32 = tf.slice(images, [0, 0, 0, 0], [32, -1, -1, -1]);
     const labels32 = cas.labels.slice(0, 32);
     const states: AutoAttackState[] = [];
