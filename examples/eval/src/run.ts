@@ -72,7 +72,8 @@ async function runBatches(config: EvalConfig, model: Model, data: Dataset, resul
       input.images.dispose();
     }
     results.environment.seconds.push((performance.now() - began) / 1000);
-    results.summary = summarize(results.batches, results.stageNames, results.data.numClasses, config.settings.corruptions);
+    // The running numbers; calibration only once complete (recomputing it after every batch would cost O(n²)).
+    results.summary = summarize(results.batches, results.stageNames, results.data.numClasses, config.settings.corruptions, false);
     await save(path, results);
     const s = results.summary;
     progress.update(finished(), `clean ${(100 * s.cleanAccuracy).toFixed(1)}%${results.stageNames.length ? ` robust ${(100 * s.robustAccuracy).toFixed(1)}%` : ''}`);
@@ -111,6 +112,7 @@ export async function runEval(config: EvalConfig, argv: string[]): Promise<numbe
       complete: false,
       environment: { backend: choice.backend, command: ['cnn-eval', ...argv].join(' '), weights: config.weights, data: config.dataRoot, seconds: [] },
     };
+    if (saved?.complete) say(`${path} is already complete: nothing to evaluate; printing its numbers and rewriting its report`);
     if (saved && saved.environment.backend !== choice.backend) say(`note: ${path} was started on ${saved.environment.backend}, continuing on ${choice.backend}`);
     const examples = plan.reduce((a, r) => a + r.end - r.start, 0);
     say(`model: ${identity.name} (${model.numParameters().toLocaleString('en-US')} parameters), weights sha256 ${identity.weightsSha256.slice(0, 12)}…`);

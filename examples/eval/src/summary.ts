@@ -69,9 +69,10 @@ function corruptionSummary(batches: BatchRecord[], names: string[], n: number): 
 
 /**
  * The summary of `batches` (sorted by `start`): counts summed, accuracies as count / n, and
- * calibration recomputed from the per-example probabilities when kept.
+ * calibration recomputed from the per-example probabilities when kept (unless `withCalibration` is
+ * false: the running summary after each batch skips it, it costs O(n) per batch).
  */
-export function summarize(batches: BatchRecord[], stageNames: string[], numClasses: number, corruptions: string[]): Summary {
+export function summarize(batches: BatchRecord[], stageNames: string[], numClasses: number, corruptions: string[], withCalibration = true): Summary {
   const sorted = [...batches].sort((a, b) => a.start - b.start);
   const n = sum(sorted.map((b) => b.labels.length));
   const cleanCorrect = sum(sorted.map((b) => sum(b.cleanPrediction.map((p, i) => (p === b.labels[i] ? 1 : 0)))));
@@ -82,7 +83,7 @@ export function summarize(batches: BatchRecord[], stageNames: string[], numClass
     return { attack, correct, robustAccuracy: frac(correct) };
   });
   const summary: Summary = { n, cleanCorrect, cleanAccuracy: frac(cleanCorrect), stages, robustCorrect, robustAccuracy: frac(robustCorrect) };
-  if (n > 0 && sorted.every((b) => b.cleanProbs !== undefined && b.advProbs !== undefined)) {
+  if (withCalibration && n > 0 && sorted.every((b) => b.cleanProbs !== undefined && b.advProbs !== undefined)) {
     const labels = Int32Array.from(sorted.flatMap((b) => b.labels));
     summary.calibration = {
       clean: calibrationOf(gatherProbs(sorted, 'cleanProbs', n, numClasses), labels, numClasses),
