@@ -13,7 +13,7 @@ const w2 = tf.randomNormal([16 * 16 * 8, 10], 0, 0.05, 'float32', 2);
 const myModel = {
   predict: (x) => tf.tidy(() => tf.matMul(tf.reshape(tf.relu(tf.conv2d(x, w1, 2, 'same')), [x.shape[0], -1]), w2)),
 };
-// e.g. const myModel = await tf.loadLayersModel('file://my-model/model.json');
+// e.g. const myModel = await tf.loadLayersModel(fileSystemModel('my-model/model.json')); // fileSystemModel from @cnn/models (Node)
 
 // 2. Wrap it: the attacks work in [0, 1] pixel space; the model's normalisation goes in front.
 const classifier = fromPredictModel(myModel, { normalize: { mean: [0.4914, 0.4822, 0.4465], std: [0.247, 0.243, 0.261] } });
