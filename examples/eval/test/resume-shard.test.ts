@@ -1,7 +1,7 @@
 // End to end on real files: the built CLI in child processes, a tiny saved model, 48 real CIFAR-10
 // test images of the committed sample. A kill -9 + --resume and 4 shards + merge must both give
 // what one uninterrupted process gives, bit for bit (per-example records and every number).
-import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -33,10 +33,12 @@ const args = (out: string, ...more: string[]) => [
 const single = join(dir, 'single');
 type Batch = { labels: number[]; cleanPrediction: number[]; robust: number[] };
 
+let singleRun: { stdout: string; stderr: string };
 beforeAll(async () => {
   await tinyWeights(weights, backend);
   const r = await runCli(args(single));
   expect(r.code, r.stderr).toBe(0);
+  singleRun = r;
 });
 
 describe(`cnn-eval on ${backend}`, () => {
@@ -51,6 +53,20 @@ describe(`cnn-eval on ${backend}`, () => {
     expect(r.summary.robustCorrect).toBe(robust.reduce((a, x) => a + x, 0));
     robust.forEach((x, i) => expect(x <= clean[i], `example ${i}: robust but not clean-correct`).toBe(true));
     expect(existsSync(join(single, 'eval.html'))).toBe(true);
+    // --progress log: one line per batch on stderr with the ETA; the numbers on stdout.
+    expect(singleRun.stderr.match(/^\d+\/48 images \(\d+%\) \| clean [\d.]+% robust [\d.]+% \| elapsed \S+ \| ETA \S+$/gm)).toHaveLength(12);
+    expect(singleRun.stdout).toContain(`clean accuracy ${(100 * r.summary.cleanCorrect / 48).toFixed(2)}% (${r.summary.cleanCorrect}/48)`);
+  });
+
+  it('--resume refuses results computed from another weights file, naming its hash', async () => {
+    const out = join(dir, 'other-weights');
+    const before = join(single, 'eval.json');
+    mkdirSync(out, { recursive: true });
+    copyFileSync(before, join(out, 'eval.json'));
+    const other = await tinyWeights(join(dir, 'other.safetensors'), backend, { seed: 2, epochs: 0 });
+    const r = await runCli(args(out, '--resume').map((a) => (a === weights ? other : a)));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/cnn-eval: error: --resume: .*eval\.json was computed from other inputs \(saved → now\): weightsSha256 "[0-9a-f]+.* → "[0-9a-f]+/);
   });
 
   it('kill -9 after a finished batch, then --resume: the same result as the uninterrupted run, bit for bit', async () => {
