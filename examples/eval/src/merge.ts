@@ -25,8 +25,8 @@ export function parseMergeArgs(argv: string[], cwd: string): MergeConfig {
   }
   if (parsed.values.help) return { help: true, files: [], out: '' };
   const out = parsed.values.out;
-  if (out === undefined || !out.endsWith('.html')) throw new CliError('merge: --out REPORT.html is required (the merged JSON is written beside it, as REPORT.json)');
-  if (parsed.positionals.length === 0) throw new CliError('merge: give the shards\' results files (e.g. results/*.json)');
+  if (out === undefined || !out.endsWith('.html')) throw new CliError('--out REPORT.html is required (the merged JSON is written beside it, as REPORT.json)');
+  if (parsed.positionals.length === 0) throw new CliError('give the results files of the shards (e.g. results/shard-*.json)');
   return { help: false, files: parsed.positionals.map((f) => resolve(cwd, f)), out: resolve(cwd, out) };
 }
 
@@ -38,15 +38,15 @@ function comparable(r: ResultsFile) {
 function readShards(files: string[]): ResultsFile[] {
   const seen = new Set<string>();
   return files.map((f) => {
-    if (seen.has(f)) throw new CliError(`merge: ${f} is given twice`);
+    if (seen.has(f)) throw new CliError(`${f} is given twice`);
     seen.add(f);
     let r: ResultsFile;
     try {
       r = readResultsFile(f);
     } catch (error) {
-      throw new CliError(`merge: ${(error as Error).message}`);
+      throw new CliError(`${(error as Error).message}`);
     }
-    if (!r.complete) throw new CliError(`merge: ${f} is incomplete (${r.batches.length} of ${r.plan.length} batches): finish it with the same flags plus --resume`);
+    if (!r.complete) throw new CliError(`${f} is incomplete (${r.batches.length} of ${r.plan.length} batches): finish it with the same flags plus --resume`);
     return r;
   });
 }
@@ -59,14 +59,14 @@ function checkCoverage(shards: ResultsFile[], files: string[]): void {
     for (const b of r.batches) {
       const other = owner.get(b.start);
       const range = `examples ${b.start}–${b.start + b.labels.length - 1}`;
-      if (other) throw new CliError(`merge: ${range} are in both ${other} and ${files[k]} (overlapping shards)`);
+      if (other) throw new CliError(`${range} are in both ${other} and ${files[k]} (overlapping shards)`);
       owner.set(b.start, files[k]);
     }
   });
   const missing = batchRanges(n, batchSize).filter((r) => !owner.has(r.start));
   if (missing.length > 0) {
     const list = missing.slice(0, 5).map((r) => `${r.start}–${r.end - 1}`).join(', ');
-    throw new CliError(`merge: examples ${list}${missing.length > 5 ? ` and ${missing.length - 5} more batches` : ''} are in no file (a shard is missing: ${shards[0].shard.count} shards were run, ${shards.length} given)`);
+    throw new CliError(`examples ${list}${missing.length > 5 ? ` and ${missing.length - 5} more batches` : ''} are in no file (a shard is missing: ${shards[0].shard.count} shards were run, ${shards.length} given)`);
   }
 }
 
@@ -75,7 +75,7 @@ export function mergeShards(shards: ResultsFile[], files: string[]): ResultsFile
   const first = shards[0];
   shards.forEach((r, k) => {
     const changes = settingChanges(comparable(first), comparable(r));
-    if (changes.length > 0) throw new CliError(`merge: ${files[k]} disagrees with ${files[0]} on ${formatChanges(changes)}`);
+    if (changes.length > 0) throw new CliError(`${files[k]} disagrees with ${files[0]} on ${formatChanges(changes)}`);
   });
   checkCoverage(shards, files);
   const batches = shards.flatMap((r) => r.batches).sort((a, b) => a.start - b.start);

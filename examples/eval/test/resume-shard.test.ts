@@ -158,7 +158,12 @@ describe(`cnn-eval on ${backend}`, () => {
       const disagree = await runCli(['merge', files[0], files[1], other, files[3], '--out', join(dir, 'x.html')]);
       expect(disagree.code).toBe(2);
       expect(disagree.stderr).toMatch(new RegExp(`${other} disagrees with ${files[0]} on eps 0\\.0078\\d* → 0\\.0156\\d*, weightsSha256 .* → "fff`));
-      for (const r of [missing, overlap, disagree]) expect(r.stderr).not.toMatch(/^\s+at /m);
+      const unfinished = join(dir, 'unfinished.json');
+      writeFileSync(unfinished, JSON.stringify({ ...readJson(files[3]), complete: false }));
+      const incomplete = await runCli(['merge', files[0], files[1], files[2], unfinished, '--out', join(dir, 'x.html')]);
+      expect(incomplete.code).toBe(2);
+      expect(incomplete.stderr).toContain(`cnn-eval merge: error: ${unfinished} is incomplete (3 of 3 batches): finish it with the same flags plus --resume`);
+      for (const r of [missing, overlap, disagree, incomplete]) expect(r.stderr).not.toMatch(/^\s+at /m);
       expect(existsSync(join(dir, 'x.html'))).toBe(false);
     });
   });

@@ -37,7 +37,7 @@ describe('cnn-eval bad input', () => {
     expectOneLine(runSync(base('--attack', 'cw')), 2, 'cnn-eval: error: --attack: "cw" is not one of autoattack, apgd, pgd, fgsm, none');
     expectOneLine(runSync(base('--attack', 'fgsm', '--steps', '3')), 2, 'cnn-eval: error: --steps applies to --attack pgd, apgd or autoattack, not fgsm');
     expectOneLine(runSync(base('--corruptions', 'fogg')), 2, 'cnn-eval: error: --corruptions: "fogg" is not a corruption');
-    expectOneLine(runSync(['merge', join(dir, 'nothing.json')]), 2, 'cnn-eval merge: error: merge: --out REPORT.html is required');
+    expectOneLine(runSync(['merge', join(dir, 'nothing.json')]), 2, 'cnn-eval merge: error: --out REPORT.html is required');
   });
 
   it.skipIf(autoAttackFunction() !== undefined)('--attack autoattack says it is not in this build (until @cnn/attacks has autoAttack)', () => {
