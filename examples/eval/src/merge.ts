@@ -96,6 +96,7 @@ export function mergeShards(shards: ResultsFile[], files: string[]): ResultsFile
       weights: first.environment.weights,
       data: first.environment.data,
       seconds: shards.flatMap((r) => r.environment.seconds),
+      stageSeconds: first.stageNames.map((_, i) => shards.reduce((t, r) => t + (r.environment.stageSeconds?.[i] ?? 0), 0)),
     },
   };
 }

@@ -50,12 +50,13 @@ export function renderHtmlReport(r: ResultsFile, title = 'cnn-eval report'): str
   const st = r.settings;
   const settingsRows = Object.entries({ ...st, shard: `${r.shard.index}/${r.shard.count}` }).map(([k, v]) => [k, JSON.stringify(v)]);
   const modelRows = [['model', r.model.name], ['weights sha256', r.model.weightsSha256], ['data sha256', r.data.sha256], ['backend', r.environment.backend], ['command', r.environment.command]];
-  const resultRows: Array<Array<string | number>> = [['clean', s.cleanCorrect, s.n, pct(s.cleanAccuracy)]];
-  for (const x of s.stages) {
+  const resultRows: Array<Array<string | number>> = [['clean', s.cleanCorrect, s.n, pct(s.cleanAccuracy), '']];
+  s.stages.forEach((x, i) => {
     const skip = r.skippedStages?.[x.attack];
-    resultRows.push([`after ${x.attack}${skip ? ` (skipped: ${skip})` : ''}`, x.correct, s.n, pct(x.robustAccuracy)]);
-  }
-  if (s.stages.length) resultRows.push([`robust (${st.attack}, ${st.norm}, ε = ${epsText(st.eps)})`, s.robustCorrect, s.n, pct(s.robustAccuracy)]);
+    const seconds = r.environment.stageSeconds?.[i];
+    resultRows.push([`after ${x.attack}${skip ? ` (skipped: ${skip})` : ''}`, x.correct, s.n, pct(x.robustAccuracy), seconds === undefined ? '' : seconds.toFixed(1)]);
+  });
+  if (s.stages.length) resultRows.push([`robust (${st.attack}, ${st.norm}, ε = ${epsText(st.eps)})`, s.robustCorrect, s.n, pct(s.robustAccuracy), '']);
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title>
 <style>body{font-family:sans-serif;margin:2em;max-width:1100px}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:3px 8px;text-align:left}th{background:#f4f4f4}.diagrams svg{margin-right:1em}.warn{color:#a00}</style>
@@ -64,7 +65,7 @@ export function renderHtmlReport(r: ResultsFile, title = 'cnn-eval report'): str
 <p>${esc(r.model.name)} on the first ${r.settings.n} ${esc(r.settings.dataset)} test images${r.settings.attack === 'none' ? '' : `, ${esc(r.settings.attack)} (${esc(r.settings.norm)}, ε = ${epsText(r.settings.eps)})`}.</p>
 ${r.complete ? '' : `<p class="warn">Incomplete: ${r.batches.length} of ${r.plan.length} batches done.</p>`}
 <h2>Accuracy</h2>
-${table('results', ['', 'correct', 'images', 'accuracy'], resultRows)}
+${table('results', ['', 'correct', 'images', 'accuracy', 'attack seconds'], resultRows)}
 ${accuracyBars(r)}
 ${s.calibration ? calibrationSection(s.calibration) : ''}
 ${s.corruptions ? corruptionSection(s.corruptions) : ''}

@@ -65,7 +65,7 @@ export interface ResultsFile {
   /** Numbers over the batches done (all of them once complete). */
   summary?: Summary;
   /** Not compared: how and where it ran, and how long each batch and stage took. */
-  environment: { backend: string; command: string; weights: string; data: string; seconds: number[] };
+  environment: { backend: string; command: string; weights: string; data: string; seconds: number[]; stageSeconds?: number[] };
 }
 
 export const encodeF32 = (values: Float32Array): string => Buffer.from(values.buffer, values.byteOffset, values.byteLength).toString('base64');

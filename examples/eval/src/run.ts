@@ -64,10 +64,12 @@ async function runBatches(config: EvalConfig, model: Model, data: Dataset, resul
     const began = performance.now();
     const input = await readBatch(data, range.start, range.end);
     try {
-      const { record, skipped } = await evaluateBatch(config.settings, results.stageNames, classifier, input);
+      const { record, skipped, stageSeconds } = await evaluateBatch(config.settings, results.stageNames, classifier, input);
       if (Object.keys(skipped).length > 0) results.skippedStages = { ...results.skippedStages, ...skipped };
       if (config.settings.corruptions.length > 0) record.corruptionCorrect = await batchCorruptionCounts(model, data, range, config.settings);
       results.batches.push(record);
+      const sums = results.environment.stageSeconds ?? results.stageNames.map(() => 0);
+      results.environment.stageSeconds = sums.map((t, i) => t + (stageSeconds[i] ?? 0));
     } finally {
       input.images.dispose();
     }
