@@ -1,15 +1,15 @@
 /** Drawing 32×32 images into canvases (the CSS scales them up, pixelated). */
 
-/** Draws HWC values in [0, 1] (`floats`) or bytes (`Uint8Array`) into `canvas`, resized to the image. */
+/** Draws an HWC image — bytes (`Uint8Array`) or floats in [0, 1] — into `canvas`, resized to the image. */
 export function drawImage(canvas: HTMLCanvasElement, pixels: ArrayLike<number>, height: number, width: number): void {
-  const scale = pixels instanceof Uint8Array ? 1 : 255;
+  const toByte = pixels instanceof Uint8Array ? (v: number) => v : (v: number) => Math.round(Math.min(1, Math.max(0, v)) * 255);
   canvas.height = height;
   canvas.width = width;
   const context = canvas.getContext('2d');
   if (context == null) throw new Error('this browser gives no 2D canvas context');
   const data = context.createImageData(width, height);
   for (let p = 0; p < height * width; p++) {
-    for (let c = 0; c < 3; c++) data.data[p * 4 + c] = Math.round(Math.min(1, Math.max(0, pixels[p * 3 + c] * scale / 255)) * 255);
+    for (let c = 0; c < 3; c++) data.data[p * 4 + c] = toByte(pixels[p * 3 + c]);
     data.data[p * 4 + 3] = 255;
   }
   context.putImageData(data, 0, 0);

@@ -2,6 +2,7 @@
 import type { Classifier } from '@cnn/core';
 import type { ImageSet } from './image-set.js';
 import type { ModelManifest } from './model-manifest.js';
+import { argmax } from './model.js';
 
 export interface Lab {
   classifier: Classifier;
@@ -19,8 +20,7 @@ export interface Lab {
 
 /** "cat 87%" with a class telling whether it is the label. */
 export function predictionText(lab: Lab, row: ArrayLike<number>, label: number): { text: string; right: boolean } {
-  let best = 0;
-  for (let k = 1; k < row.length; k++) if (row[k] > row[best]) best = k;
+  const best = argmax(row);
   return { text: `${lab.manifest.classes[best]} ${(row[best] * 100).toFixed(0)}%`, right: best === label };
 }
 

@@ -25,7 +25,7 @@ export async function loadModel(manifestUrl: string): Promise<LoadedModel> {
   return { model, classifier: toClassifier(model), manifest };
 }
 
-/** Softmax probabilities of `images` (NHWC in [0, 1]), in chunks of `chunk`, as one flat array. */
+/** Softmax probabilities of `images` (NHWC in [0, 1]), one row per image, computed `chunk` images at a time. */
 export async function predictProbabilities(classifier: Classifier, images: tf.Tensor4D, chunk = 100): Promise<Float32Array[]> {
   const rows: Float32Array[] = [];
   const n = images.shape[0];

@@ -31,6 +31,8 @@ export function launchChromium(): Promise<Browser> {
   return puppeteer.launch({
     executablePath: findChromium()!,
     headless: true,
+    // A page that blocks its event loop fails the test in a minute instead of three.
+    protocolTimeout: 60_000,
     args: ['--headless=new', '--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--no-first-run', '--disable-dev-shm-usage'],
   });
 }

@@ -108,6 +108,29 @@ describe.skipIf(skip != null)('the robustness lab page in headless Chromium', ()
     expect(problems).toEqual([]);
   });
 
+  it('stays responsive during a batch run: "stop" is clicked mid-run and the result covers the images done (wasm)', async () => {
+    const page = await open('?backend=wasm');
+    await page.select('#attack', 'pgd-linf');
+    await setValue(page, '#steps', '20');
+    await setValue(page, '#batch-size', '300');
+    await setValue(page, '#chunk-size', '5');
+    await page.click('#run-batch');
+    // A page that never yields to its event loop during the run (wasm's awaits are microtasks) takes
+    // this click only after all 300 images, minutes later: puppeteer's click then times out.
+    await page.click('#stop-batch');
+    await page.waitForFunction(() => !(document.querySelector('#run-batch') as HTMLButtonElement).disabled, { timeout: 90_000 });
+    const status = await page.$eval('#batch-status', (e) => e.textContent ?? '');
+    console.info(`page test: ${status}`);
+    const done = Number(/: (\d+) images in /.exec(status)?.[1]);
+    expect(status).toContain('(stopped; 300 asked for)');
+    expect(done).toBeGreaterThan(0);
+    expect(done).toBeLessThan(300);
+    expect(await valueOf(page, '#robust-accuracy')).toBeLessThanOrEqual(await valueOf(page, '#batch-clean'));
+    const tensors = await page.$eval('#tensors', (e) => ({ ...(e as HTMLElement).dataset }));
+    expect(Number(tensors.live)).toBe(Number(tensors.model));
+    await page.close();
+  });
+
   it('an unknown ?backend= is an error on the page that names it and the choices', async () => {
     const page = await browser.newPage();
     await page.goto(`${server.url}?backend=tpu`);
