@@ -68,7 +68,7 @@ async function main(): Promise<void> {
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
-  const report = renderReport(rows, { started, command: `node benchmarks/autoattack/dist/main.js ${process.argv.slice(2).join(' ')}`.trim(), skipTorch, threads: args.threads, loadEnd: loadavg() });
+  const report = renderReport(rows, { started, command: `node benchmarks/autoattack/dist/main.js ${process.argv.slice(2).filter((a) => a !== '--').join(' ')}`.trim(), skipTorch, threads: args.threads, loadEnd: loadavg() });
   console.log('\n' + report);
   const out = args.out ? resolve(args.out) : join(scriptDir, '..', 'bench-results', `autoattack-${started.toISOString().replace(/[:.]/g, '-')}.md`);
   mkdirSync(dirname(out), { recursive: true });
