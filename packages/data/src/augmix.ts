@@ -3,7 +3,8 @@ import { ops } from '@cnn/corruptions';
 import type { Sample } from './dataset.js';
 import { BYTE_TO_UNIT, randomCropFlip, type RandomCropFlipOptions, type SampleTransform } from './transform.js';
 
-type Image = Pick<Sample, 'image' | 'height' | 'width'>;
+/** The image `augmix` takes: a {@link Sample}'s pixels and size (HWC RGB bytes). */
+export type AugmixImage = Pick<Sample, 'image' | 'height' | 'width'>;
 
 /** AugMix's knobs, named and defaulted as google-research/augmix `cifar.py`'s flags. */
 export interface AugmixOptions {
@@ -47,11 +48,11 @@ function resolve(fn: string, o: AugmixOptions = {}): Resolved {
  * (the reference mixes after `Normalize`, which is affine, so the result is the same image).
  * Returns `height × width × 3` float32 HWC. Randomness from `rng` only; the input is not modified.
  */
-export function augmix(image: Image, options: AugmixOptions = {}, rng: Rng): Float32Array {
+export function augmix(image: AugmixImage, options: AugmixOptions = {}, rng: Rng): Float32Array {
   return augmixResolved(image, resolve('augmix', options), rng, new Float32Array(image.height * image.width * 3), 0);
 }
 
-function augmixResolved(image: Image, o: Resolved, rng: Rng, out: Float32Array, offset: number): Float32Array {
+function augmixResolved(image: AugmixImage, o: Resolved, rng: Rng, out: Float32Array, offset: number): Float32Array {
   const n = image.height * image.width * 3;
   if (!(image.image instanceof Uint8Array) || image.image.length !== n) {
     throw new Error(`augmix: image must be a Uint8Array of ${image.height}×${image.width}×3 = ${n} bytes, got ${image.image?.length}`);
@@ -64,7 +65,7 @@ function augmixResolved(image: Image, o: Resolved, rng: Rng, out: Float32Array, 
   const mix = new Float64Array(n);
   for (let chain = 0; chain < o.width; chain++) {
     const depth = o.depth > 0 ? o.depth : 1 + rng.int(3);
-    let aug: Image = image;
+    let aug: AugmixImage = image;
     for (let k = 0; k < depth; k++) aug = ops.applyAugmixOp(o.opList[rng.int(o.opList.length)], aug, o.severity, rng, image.width);
     for (let i = 0; i < n; i++) mix[i] += w[chain] * BYTE_TO_UNIT[aug.image[i]];
   }
@@ -98,7 +99,7 @@ export function augmixTransform(options: AugmixTransformOptions = {}): SampleTra
     views: jsd ? 3 : 1,
     outputSize: (h, w) => (base ? base.outputSize(h, w) : [h, w]),
     apply(sample, out, offset, rng, viewStride = 0) {
-      let image: Image = sample;
+      let image: AugmixImage = sample;
       if (base) {
         const [h, w] = base.outputSize(sample.height, sample.width);
         if (scratch.length !== h * w * 3) scratch = new Float32Array(h * w * 3);

@@ -15,7 +15,7 @@ export interface Sample {
 }
 
 /**
- * What the loader needs from a data set. Both {@link CifarDataset} and {@link ImageFolderDataset}
+ * What the loader needs from a data set. Both {@link CifarDataset} and `ImageFolderDataset` (`@cnn/data/node`)
  * satisfy it; plug in your own by implementing `length`, `classNames` and `get`.
  */
 export interface Dataset {

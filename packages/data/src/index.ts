@@ -21,6 +21,6 @@ export {
 } from './transform.js';
 export { mixup, ensureTargets, type MixOptions } from './mixup.js';
 export { cutmix } from './cutmix.js';
-export { augmix, augmixTransform, type AugmixOptions, type AugmixTransformOptions } from './augmix.js';
+export { augmix, augmixTransform, type AugmixImage, type AugmixOptions, type AugmixTransformOptions } from './augmix.js';
 export { corruptedDataset, type CorruptedDatasetOptions } from './corrupted-dataset.js';
 export { loader, type EpochOptions, type Loader, type LoaderOptions } from './loader.js';
