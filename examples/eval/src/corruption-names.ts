@@ -1,15 +1,7 @@
-import { CliError } from '@cnn/example-common';
+import { CliError, CORRUPTION_NAMES } from '@cnn/example-common';
 
-/**
- * The 19 corruptions of CIFAR-10-C (Hendrycks & Dietterich 2019), named as its files: what
- * `--corruptions all` means. The front end checks names against it without loading TF.js or
- * `@cnn/corruptions`.
- */
-export const CORRUPTION_NAMES = [
-  'gaussian_noise', 'shot_noise', 'impulse_noise', 'speckle_noise', 'defocus_blur', 'glass_blur', 'motion_blur', 'zoom_blur',
-  'gaussian_blur', 'snow', 'frost', 'fog', 'spatter', 'brightness', 'contrast', 'saturate', 'elastic_transform', 'pixelate',
-  'jpeg_compression',
-] as const;
+export { CORRUPTION_NAMES };
+
 
 /** `--corruptions all` or a comma-separated list of {@link CORRUPTION_NAMES}; absent = `[]`. */
 export function parseCorruptionList(text: string | undefined): string[] {

@@ -83,7 +83,8 @@ describe('the published @cnn/data', () => {
 
 describe('sharp is an optional peer', () => {
   it('without sharp installed, CIFAR loads and decoding an image says `npm install sharp`', () => {
-    // A real install without sharp: the built dist beside node_modules holding only @cnn/core and tfjs-core.
+    // A real install without sharp: the built dist beside node_modules holding its dependencies (@cnn/core,
+    // @cnn/corruptions) and tfjs-core, nothing else.
     const tmp = mkdtempSync(path.join(os.tmpdir(), 'cnn-data-nosharp-'));
     try {
       const pkg = path.join(tmp, 'app', 'node_modules', '@cnn', 'data');
@@ -94,6 +95,7 @@ describe('sharp is an optional peer', () => {
         symlinkSync(realpathSync(path.join(pkgDir, 'node_modules', name)), path.join(tmp, 'app', 'node_modules', name));
       };
       link('@cnn/core');
+      link('@cnn/corruptions');
       link('@tensorflow/tfjs-core');
       writeFileSync(path.join(tmp, 'test_batch.bin'), new Uint8Array(3073));
       writeFileSync(path.join(tmp, 'x.png'), new Uint8Array([137, 80, 78, 71]));
