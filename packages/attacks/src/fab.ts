@@ -84,7 +84,7 @@ export async function fab(classifier: Classifier, images: Tensor4D, labels: Labe
       if (rows.length === 0) break;
       const xs = take(x, rows, per);
       const targets = targeted ? await rankedTargets(classifier, xs, rows.length, images.shape, p, t + 2) : undefined;
-      const found = await fabRun(classifier, xs, rows, p, images.shape, cfg, r > 0, targets);
+      const found = await fabRun(classifier, xs, rows, p, images.shape, k, cfg, r > 0, targets);
       rows.forEach((row, j) => {
         if (!(found.dist[j] <= cfg.eps)) return;
         robust[row] = false;
@@ -131,45 +131,88 @@ async function rankedTargets(classifier: Classifier, xs: Float32Array, n: number
   });
 }
 
+interface Linearised {
+  /** Per row and candidate class j: f_j − f_y (1e10 for j = y). */
+  df: Float32Array;
+  /** Their input gradients, row-major `[rows, m, elements]`. */
+  dg: Float32Array;
+  /** Candidate classes per row: 1 targeted, every class untargeted. */
+  m: number;
+}
+
+/** One forward and backward pass: the logits at x and the input gradient of Σ logits·direction. */
+function logitsAndGradient(classifier: Classifier, x: Tensor4D, direction: (z: tf.Tensor2D) => tf.Tensor): { z: Float32Array; g: Float32Array } {
+  let logits: tf.Tensor2D | undefined;
+  const grad = tf.tidy(() =>
+    tf.grad((xi: tf.Tensor) => {
+      logits = tf.keep(classifier(xi as Tensor4D));
+      return tf.sum(tf.mul(logits, direction(logits)));
+    })(x),
+  );
+  // Read outside tf.tidy: returning typed arrays from it makes tidy walk every element.
+  const z = logits?.dataSync() as Float32Array;
+  const g = grad.dataSync() as Float32Array;
+  tf.dispose([grad, logits as tf.Tensor2D]);
+  return { z, g };
+}
+
 /**
- * Per row, the logit differences f_j − f_y and their input gradients (fab_pt's
- * get_diff_logits_grads_batch; targeted: the single f_t − f_y), plus the predicted class.
+ * fab_pt's get_diff_logits_grads_batch_targeted: per row f_t − f_y and its input gradient, from one
+ * pass with the constant `direction` (+1 at t, −1 at y per row).
  */
-function linearise(classifier: Classifier, x1: Tensor4D, la: Int32Array, targets: Int32Array | undefined): { df: Float32Array; dg: Float32Array; m: number } {
-  return tf.tidy(() => {
-    const n = x1.shape[0];
-    const y = tf.tensor1d(la, 'int32');
-    if (targets) {
-      const t = tf.tensor1d(targets, 'int32');
-      const f = (x: tf.Tensor): tf.Scalar => {
-        const z = classifier(x as Tensor4D);
-        return tf.sum(tf.sub(tf.sum(tf.mul(tf.oneHot(t, z.shape[1]), z), 1), tf.sum(tf.mul(tf.oneHot(y, z.shape[1]), z), 1)));
-      };
-      const z = classifier(x1);
-      const df = tf.sub(tf.sum(tf.mul(tf.oneHot(t, z.shape[1]), z), 1), tf.sum(tf.mul(tf.oneHot(y, z.shape[1]), z), 1));
-      return { df: df.dataSync() as Float32Array, dg: tf.grad(f)(x1).dataSync() as Float32Array, m: 1 };
+function lineariseTargeted(classifier: Classifier, x1: Tensor4D, la: Int32Array, targets: Int32Array, direction: tf.Tensor2D): Linearised {
+  const { z, g } = logitsAndGradient(classifier, x1, () => direction);
+  const k = direction.shape[1];
+  const df = Float32Array.from(la, (y, i) => z[i * k + targets[i]] - z[i * k + y]);
+  return { df, dg: g, m: 1 };
+}
+
+/** fab_pt's get_diff_logits_grads_batch: every f_j − f_y and its gradient (one backward pass per class). */
+function lineariseAll(classifier: Classifier, x1: Tensor4D, la: Int32Array): Linearised {
+  const n = x1.shape[0];
+  const per = x1.size / n;
+  const zv = tf.tidy(() => classifier(x1));
+  const k = zv.shape[1];
+  const z = zv.dataSync();
+  zv.dispose();
+  const grads = Array.from({ length: k }, (_, j) => logitsAndGradient(classifier, x1, (logits) => tf.oneHot(tf.fill([n], j, 'int32') as tf.Tensor1D, logits.shape[1])).g);
+  const df = new Float32Array(n * k);
+  const dg = new Float32Array(n * k * per);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < k; j++) {
+      df[i * k + j] = j === la[i] ? 1e10 : Math.fround(z[i * k + j] - z[i * k + la[i]]);
+      for (let q = 0; q < per; q++) dg[(i * k + j) * per + q] = Math.fround(grads[j][i * per + q] - grads[la[i]][i * per + q]);
     }
-    const z = classifier(x1);
-    const k = z.shape[1];
-    const zv = z.dataSync();
-    const grads = Array.from({ length: k }, (_, j) => tf.grad((x: tf.Tensor) => tf.sum(tf.slice(classifier(x as Tensor4D), [0, j], [-1, 1])))(x1).dataSync());
-    const per = x1.size / n;
-    const df = new Float32Array(n * k);
-    const dg = new Float32Array(n * k * per);
-    for (let i = 0; i < n; i++) {
-      for (let j = 0; j < k; j++) {
-        df[i * k + j] = j === la[i] ? 1e10 : Math.fround(zv[i * k + j] - zv[i * k + la[i]]);
-        for (let q = 0; q < per; q++) dg[(i * k + j) * per + q] = Math.fround(grads[j][i * per + q] - grads[la[i]][i * per + q]);
-      }
-    }
-    return { df, dg, m: k };
+  }
+  return { df, dg, m: k };
+}
+
+/** The constant of lineariseTargeted: +1 at the target, −1 at the label, per row. */
+function targetDirection(la: Int32Array, targets: Int32Array, k: number): tf.Tensor2D {
+  const d = new Float32Array(la.length * k);
+  la.forEach((y, i) => {
+    d[i * k + targets[i]] += 1;
+    d[i * k + y] -= 1;
   });
+  return tf.tensor2d(d, [la.length, k]);
 }
 
 function normOf(v: ArrayLike<number>, from: number, len: number, norm: AttackNorm | 'l1'): number {
   let s = 0;
   for (let i = from; i < from + len; i++) s = norm === 'linf' ? Math.max(s, Math.abs(v[i])) : norm === 'l1' ? s + Math.abs(v[i]) : s + v[i] * v[i];
   return norm === 'l2' ? Math.sqrt(s) : s;
+}
+
+/** One run's rows: clean points x0, iterate x1, best adversarial points and their distances. */
+interface FabRows {
+  x0: Float32Array;
+  x1: Float32Array;
+  labels: Int32Array;
+  adv: Float32Array;
+  dist: Float64Array;
+  shape: [number, number, number, number];
+  /** FAB-T: target class per row and the matching lineariseTargeted direction. */
+  targets?: { classes: Int32Array; direction: tf.Tensor2D };
 }
 
 /** fab_base's attack_single_run on the rows `xs` (all classified correctly): smallest adversarial point and its distance. */
@@ -179,40 +222,56 @@ async function fabRun(
   rows: Int32Array,
   p: Prepared,
   shape: readonly number[],
+  k: number,
   cfg: Cfg,
   randomStart: boolean,
   targets: Int32Array | undefined,
 ): Promise<{ adv: Float32Array; dist: Float64Array }> {
   const n = rows.length;
-  const per = xs.length / n;
-  const la = Int32Array.from(rows, (r) => p.labels[r]);
-  const x1 = randomStart ? fabStart(xs, n, per, cfg, p.rng) : Float32Array.from(xs);
-  const adv = Float32Array.from(xs);
-  const dist = new Float64Array(n).fill(1e10);
-  const tshape: [number, number, number, number] = [n, shape[1], shape[2], shape[3]];
-  for (let it = 0; it < cfg.steps; it++) {
-    const input = tf.tensor4d(x1, tshape);
-    let lin: ReturnType<typeof linearise>;
-    try {
-      lin = linearise(classifier, input, la, targets);
-    } finally {
-      input.dispose();
-    }
-    for (let i = 0; i < n; i++) fabStep(x1, xs, i, per, lin, cfg);
-    const pred = await logitsOf(classifier, x1, n, shape, p);
-    const k = pred.length / n;
-    for (let i = 0; i < n; i++) {
-      if (argmax(pred, i, k) === la[i]) continue;
-      const diff = Float32Array.from({ length: per }, (_, q) => x1[i * per + q] - xs[i * per + q]);
-      const t = Math.fround(normOf(diff, 0, per, cfg.norm));
-      if (t < dist[i]) {
-        adv.set(x1.subarray(i * per, (i + 1) * per), i * per);
-        dist[i] = t;
-      }
-      for (let q = i * per; q < (i + 1) * per; q++) x1[q] = xs[q] + (x1[q] - xs[q]) * cfg.beta;
-    }
+  const labels = Int32Array.from(rows, (r) => p.labels[r]);
+  const run: FabRows = {
+    x0: xs,
+    x1: randomStart ? fabStart(xs, n, xs.length / n, cfg, p.rng) : Float32Array.from(xs),
+    labels,
+    adv: Float32Array.from(xs),
+    dist: new Float64Array(n).fill(1e10),
+    shape: [n, shape[1], shape[2], shape[3]],
+    targets: targets && { classes: targets, direction: targetDirection(labels, targets, k) },
+  };
+  try {
+    for (let it = 0; it < cfg.steps; it++) await fabIteration(classifier, run, p, cfg);
+  } finally {
+    run.targets?.direction.dispose();
   }
-  return { adv, dist };
+  return { adv: run.adv, dist: run.dist };
+}
+
+/** fab_base's loop body: one FAB step of every row of x1 in place, then the adversarial check. */
+async function fabIteration(classifier: Classifier, run: FabRows, p: Prepared, cfg: Cfg): Promise<void> {
+  const { x0, x1, labels, adv, dist, shape, targets } = run;
+  const n = labels.length;
+  const per = x0.length / n;
+  const input = tf.tensor4d(x1, shape);
+  let lin: Linearised;
+  try {
+    lin = targets ? lineariseTargeted(classifier, input, labels, targets.classes, targets.direction) : lineariseAll(classifier, input, labels);
+  } finally {
+    input.dispose();
+  }
+  for (let i = 0; i < n; i++) fabStep(x1, x0, i, per, lin, cfg);
+  const pred = await logitsOf(classifier, x1, n, shape, p);
+  const k = pred.length / n;
+  for (let i = 0; i < n; i++) {
+    if (argmax(pred, i, k) === labels[i]) continue;
+    const diff = new Float32Array(per);
+    for (let q = 0; q < per; q++) diff[q] = x1[i * per + q] - x0[i * per + q];
+    const t = Math.fround(normOf(diff, 0, per, cfg.norm));
+    if (t < dist[i]) {
+      adv.set(x1.subarray(i * per, (i + 1) * per), i * per);
+      dist[i] = t;
+    }
+    for (let q = i * per; q < (i + 1) * per; q++) x1[q] = x0[q] + (x1[q] - x0[q]) * cfg.beta;
+  }
 }
 
 /** Random start of restarts after the first: ε/2 times a direction normalised in the threat model's norm. */
