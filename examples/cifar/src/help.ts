@@ -1,4 +1,4 @@
-import { modeEvalRunHelp, modelShapeHelp, optimizerHelp, type SharedHelp } from '@cnn/example-common';
+import { augmixCorruptionHelp, modeEvalRunHelp, modelShapeHelp, optimizerHelp, type SharedHelp } from '@cnn/example-common';
 import { FGSM_RS_DEFAULTS, FULL_DEFAULTS, OFFLINE_DEFAULTS } from './config.js';
 
 /** The `--help` text, with the defaults taken from the same constants the run uses. */
@@ -47,21 +47,7 @@ ${optimizerHelp(H)}
 
 ${modeEvalRunHelp(H)}
 
-AugMix (Hendrycks et al. 2020; not with --mixup, --cutmix or --adv):
-  --augmix              train on AugMix views with the Jensen–Shannon consistency loss
-  --jsd-weight X        λ of the consistency loss                           (default 12)
-  --no-jsd              one AugMix view per image, plain cross-entropy
-  --augmix-severity N   strength of each operation, 1–10                    (default 3)
-  --augmix-width N      augmentation chains mixed                           (default 3)
-  --augmix-depth N      operations per chain; -1: 1–3 at random             (default -1)
-  --augmix-alpha X      Dirichlet / Beta parameter of the mixing            (default 1)
-  --augmix-all-ops      also the operations that overlap the test corruptions
-
-Corruption robustness (after the final evaluation; results in the report and metrics.jsonl):
-  --eval-corruptions L  all, none, or names of CIFAR-10-C / ImageNet-C corruptions, comma-separated
-                        (gaussian_noise, fog, jpeg_compression, …), severities 1–5
-                                                                           (default none / all)
-  --corruption-limit N  test images evaluated                               (default ${F.attackLimit} / ${O.corruptionLimit})
+${augmixCorruptionHelp({ evalCorruptions: 'none / all', corruptionLimit: `${F.attackLimit} / ${O.corruptionLimit}` })}
 
 Examples:
   cnn-cifar

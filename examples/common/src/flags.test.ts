@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { CIFAR_C_CORRUPTIONS } from '@cnn/data/node';
 import { CliError } from './cli-error.js';
-import { checkCommonArgs, commonArgs, COMMON_OPTIONS, parseEvalAttacks, parseFlags } from './flags.js';
+import { checkCommonArgs, commonArgs, COMMON_OPTIONS, CORRUPTION_NAMES, parseCorruptionList, parseEvalAttacks, parseFlags } from './flags.js';
 
 describe('parseEvalAttacks', () => {
   it('reads lists and none', () => {
@@ -94,5 +95,28 @@ describe('--eval-corruptions and --corruption-limit', () => {
     [['--eval-corruptions'], /argument missing/],
   ])('rejects %j', (argv, message) => {
     expect(() => args(argv)).toThrow(message);
+  });
+});
+
+describe('parseCorruptionList (shared by --eval-corruptions and cnn-eval --corruptions)', () => {
+  it('reads all, names in any case, and none only when allowed', () => {
+    expect(parseCorruptionList('all', '--x')).toEqual([...CORRUPTION_NAMES]);
+    expect(parseCorruptionList(' Fog,jpeg_compression ', '--x')).toEqual(['fog', 'jpeg_compression']);
+    expect(parseCorruptionList('none', '--x', { allowNone: true })).toEqual([]);
+  });
+
+  it.each([
+    ['none', '--corruptions', false, /^--corruptions: "none" is not a corruption \(write all, or names from: gaussian_noise, /],
+    ['fogg', '--eval-corruptions', true, /^--eval-corruptions: "fogg" is not a corruption \(write all, none, or names from: /],
+    ['fog,FOG', '--corruptions', false, /^--corruptions: a corruption is listed twice \(fog,FOG\)$/],
+  ] as const)('rejects %j naming the flag it was given', (text, flag, allowNone, message) => {
+    const options = { allowNone };
+    expect(() => parseCorruptionList(text, flag, options)).toThrow(CliError);
+    expect(() => parseCorruptionList(text, flag, options)).toThrow(message);
+  });
+
+  it('CORRUPTION_NAMES is the list of @cnn/corruptions (CORRUPTIONS, re-exported by @cnn/data as CIFAR_C_CORRUPTIONS)', () => {
+    // A copy so that the CLI front end need not load @cnn/corruptions (about 20 ms); this keeps it equal.
+    expect([...CORRUPTION_NAMES]).toEqual([...CIFAR_C_CORRUPTIONS]);
   });
 });

@@ -16,8 +16,9 @@ export type BackendFlag = (typeof BACKENDS)[number];
 export type ProgressFlag = (typeof PROGRESS)[number];
 
 /**
- * The 19 corruptions of CIFAR-10-C / ImageNet-C, named as CIFAR-10-C's files (the same list as
- * `CORRUPTIONS` of `@cnn/corruptions`, which the CLI front end does not load).
+ * The 19 corruptions of CIFAR-10-C / ImageNet-C, named as CIFAR-10-C's files: a copy of
+ * `CORRUPTIONS` of `@cnn/corruptions`, which the CLI front end does not load (about 20 ms); a test
+ * keeps the two equal.
  */
 export const CORRUPTION_NAMES = [
   'gaussian_noise', 'shot_noise', 'impulse_noise', 'speckle_noise', 'defocus_blur', 'glass_blur', 'motion_blur', 'zoom_blur',
@@ -273,7 +274,25 @@ export function parseAugmix(values: FlagValues): AugmixFlags | undefined {
   };
 }
 
-/** `--eval-corruptions all` or a comma-separated list of {@link CORRUPTION_NAMES}, with `--corruption-limit N`. */
+/**
+ * A list of corruptions as typed after `flag`: `all` (the 19 of {@link CORRUPTION_NAMES}), with
+ * `allowNone` also `none` (`[]`), or comma-separated names (case-insensitive, each at most once).
+ * Every error names `flag`.
+ */
+export function parseCorruptionList(text: string, flag: string, { allowNone = false } = {}): string[] {
+  const items = text.split(',').map((x) => x.trim().toLowerCase());
+  if (items.length === 1 && items[0] === 'all') return [...CORRUPTION_NAMES];
+  if (allowNone && items.length === 1 && items[0] === 'none') return [];
+  for (const name of items) {
+    if (!(CORRUPTION_NAMES as readonly string[]).includes(name)) {
+      throw new CliError(`${flag}: "${name}" is not a corruption (write all, ${allowNone ? 'none, ' : ''}or names from: ${CORRUPTION_NAMES.join(', ')})`);
+    }
+  }
+  if (new Set(items).size !== items.length) throw new CliError(`${flag}: a corruption is listed twice (${text})`);
+  return items;
+}
+
+/** `--eval-corruptions` ({@link parseCorruptionList}, `none` allowed) with `--corruption-limit N`. */
 export function parseEvalCorruptions(values: FlagValues): CorruptionFlags | undefined {
   const text = values['eval-corruptions'] as string | undefined;
   const limitText = values['corruption-limit'] as string | undefined;
@@ -281,18 +300,11 @@ export function parseEvalCorruptions(values: FlagValues): CorruptionFlags | unde
     if (limitText !== undefined) throw new CliError('--corruption-limit sets how many test images --eval-corruptions uses; it needs --eval-corruptions');
     return undefined;
   }
-  const items = text.split(',').map((x) => x.trim().toLowerCase());
-  if (items.length === 1 && items[0] === 'none') {
+  const corruptions = parseCorruptionList(text, '--eval-corruptions', { allowNone: true });
+  if (corruptions.length === 0) {
     if (limitText !== undefined) throw new CliError('--corruption-limit does not apply to --eval-corruptions none');
     return { corruptions: [] };
   }
-  const corruptions = items.length === 1 && items[0] === 'all' ? [...CORRUPTION_NAMES] : items;
-  for (const name of corruptions) {
-    if (!(CORRUPTION_NAMES as readonly string[]).includes(name)) {
-      throw new CliError(`--eval-corruptions: "${name}" is not a corruption (write all, none, or names from: ${CORRUPTION_NAMES.join(', ')})`);
-    }
-  }
-  if (new Set(corruptions).size !== corruptions.length) throw new CliError(`--eval-corruptions: a corruption is listed twice (${text})`);
   return { corruptions, ...(limitText !== undefined ? { limit: parseBoundedNumber(limitText, '--corruption-limit', { min: 1, integer: true }) } : {}) };
 }
 

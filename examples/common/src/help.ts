@@ -67,3 +67,30 @@ Run:
   --progress MODE       auto | bar | log | none                            (default auto: a bar on a terminal)
   -h, --help            show this help`;
 }
+
+/** What the "Corruption robustness" section of `--help` shows as defaults. */
+export interface CorruptionHelp {
+  /** Default(s) of `--eval-corruptions`, e.g. `none / all` (omitted: no default shown). */
+  evalCorruptions?: string;
+  /** Default(s) of `--corruption-limit`, e.g. `1000 / 200`. */
+  corruptionLimit: string;
+}
+
+/** The "AugMix" and "Corruption robustness" sections (the `--augmix…` and `--eval-corruptions` flags). */
+export function augmixCorruptionHelp(c: CorruptionHelp): string {
+  const evalDefault = c.evalCorruptions === undefined ? '' : `\n${''.padEnd(75)}(default ${c.evalCorruptions})`;
+  return `AugMix (Hendrycks et al. 2020; not with --mixup, --cutmix or --adv):
+  --augmix              train on AugMix views with the Jensen–Shannon consistency loss
+  --jsd-weight X        λ of the consistency loss                           (default 12)
+  --no-jsd              one AugMix view per image, plain cross-entropy
+  --augmix-severity N   strength of each operation, 1–10                    (default 3)
+  --augmix-width N      augmentation chains mixed                           (default 3)
+  --augmix-depth N      operations per chain; -1: 1–3 at random             (default -1)
+  --augmix-alpha X      Dirichlet / Beta parameter of the mixing            (default 1)
+  --augmix-all-ops      also the operations that overlap the test corruptions
+
+Corruption robustness (after the final evaluation; results in the report and metrics.jsonl):
+  --eval-corruptions L  all, none, or names of CIFAR-10-C / ImageNet-C corruptions, comma-separated
+                        (gaussian_noise, fog, jpeg_compression, …), severities 1–5${evalDefault}
+  --corruption-limit N  test images evaluated                               (default ${c.corruptionLimit})`;
+}

@@ -11,6 +11,7 @@ export {
   COMMON_OPTIONS,
   oneOf,
   OPTIMIZERS,
+  parseCorruptionList,
   parseEvalAttacks,
   parseFlags,
   PROGRESS,
@@ -36,4 +37,12 @@ export {
   type CommonRunConfig,
 } from './config.js';
 export { cliMain, exitWith, type CliSpec } from './main.js';
-export { modeEvalRunHelp, modelShapeHelp, padDescription, optimizerHelp, type SharedHelp } from './help.js';
+export {
+  augmixCorruptionHelp,
+  modeEvalRunHelp,
+  modelShapeHelp,
+  padDescription,
+  optimizerHelp,
+  type CorruptionHelp,
+  type SharedHelp,
+} from './help.js';

@@ -1,6 +1,5 @@
 import { resolve } from 'node:path';
-import { BACKENDS, CliError, oneOf, parseBoundedNumber, parseFlags, PROGRESS, type BackendFlag, type ProgressFlag } from '@cnn/example-common';
-import { parseCorruptionList } from './corruption-names.js';
+import { BACKENDS, CliError, oneOf, parseBoundedNumber, parseCorruptionList, parseFlags, PROGRESS, type BackendFlag, type ProgressFlag } from '@cnn/example-common';
 import { parseShard, type Shard } from './shard.js';
 
 export const ATTACKS = ['autoattack', 'apgd', 'pgd', 'fgsm', 'none'] as const;
@@ -137,7 +136,7 @@ export function parseEvalArgs(argv: string[], cwd: string): EvalConfig {
     queries: optionalInt(s(values, 'queries'), '--queries', 1),
     batchSize: parseBoundedNumber(s(values, 'batch-size') ?? '100', '--batch-size', { min: 1, max: 100_000, integer: true }),
     calibration: values.calibration === true,
-    corruptions: parseCorruptionList(s(values, 'corruptions')),
+    corruptions: s(values, 'corruptions') === undefined ? [] : parseCorruptionList(s(values, 'corruptions')!, '--corruptions'),
     seed: parseBoundedNumber(s(values, 'seed') ?? '0', '--seed', { min: 0, max: 2 ** 32 - 1, integer: true }),
   };
   if (settings.model !== null && !/^[a-z0-9_]+$/i.test(settings.model)) throw new CliError(`--model: "${settings.model}" is not a model name`);
