@@ -1,6 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkHyperParameters, configChanges, formatConfigChanges, readLatestCheckpointInfo } from '@cnn/train';
+import { checkHyperParameters, configChanges, formatConfigChanges } from '@cnn/train';
+import { readLatestCheckpointInfo } from '@cnn/train/node';
 import { CliError } from './cli-error.js';
 import type { CommonRunConfig } from './config.js';
 

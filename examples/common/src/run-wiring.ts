@@ -1,7 +1,8 @@
 import { backendInfo, initBackend } from '@cnn/backend';
 import { augmixTransform, loader, type Dataset, type LoaderOptions, type RandomCropFlipOptions, type SampleTransform } from '@cnn/data';
 import type { Model, ModelOptions } from '@cnn/models';
-import { loadCorruptFunction, train, type CorruptFunction, type TrainHistory, type TrainOptions } from '@cnn/train';
+import { loadCorruptFunction, type CorruptFunction, type TrainHistory, type TrainOptions } from '@cnn/train';
+import { train } from '@cnn/train/node';
 import { CliError } from './cli-error.js';
 import type { CommonRunConfig } from './config.js';
 import { modelOptionsFor } from './model-options.js';

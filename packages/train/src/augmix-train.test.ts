@@ -9,9 +9,9 @@ import { augmixJsdLoss } from './augmix-loss.js';
 import { lossTargets, softCrossEntropy } from './loss.js';
 import { createOptimizer } from './optimizer.js';
 import { cifarHead, crop16, tensorflowElseCpu, tinyModel } from './test-data.js';
-import { train } from './train.js';
+import { train, type NodeTrainOptions as TrainOptions } from './node-train.js';
 import { trainStep } from './train-step.js';
-import type { AugmixMode, BatchSource, TrainableModel, TrainOptions } from './types.js';
+import type { AugmixMode, BatchSource, TrainableModel } from './types.js';
 
 // The augmix training mode on real CIFAR-10 crops. The two "AugMix views" here are stand-ins made
 // in the test (a flip and a darkening): the mode's job is the loss over the views, not making them.

@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '@cnn/backend';
 import { createModel, decodeSafetensors, loadWeights, weightsToBytes, type Model } from '@cnn/models';
 import type { TrainableModel } from './types.js';
-import { loadCheckpoint, loadLatestCheckpoint, restoreCheckpoint, saveCheckpoint } from './checkpoint.js';
+import { restoreCheckpoint } from './checkpoint.js';
+import { loadCheckpoint, loadLatestCheckpoint, saveCheckpoint } from './checkpoint-files.js';
 import { createOptimizer } from './optimizer.js';
 
 let dir: string;

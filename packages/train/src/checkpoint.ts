@@ -1,8 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { mkdir, readFile, readdir, unlink } from 'node:fs/promises';
-import { join } from 'node:path';
-import { writeFileAtomic } from '@cnn/core/node';
 import { decodeSafetensors, encodeSafetensors } from '@cnn/models';
+import type { CheckpointRecord, StoredCheckpoint } from './checkpoint-sink.js';
 import type { Optimizer, OptimizerStateJson } from './optimizer.js';
 import type { TrainableModel } from './types.js';
 
@@ -26,8 +24,11 @@ export interface CheckpointState {
   best?: { epoch: number; metric: string; value: number };
   /** Anything else the trainer wants back on resume (history so far, …). */
   extra?: Record<string, unknown>;
-  /** File names (in the checkpoint directory) of the weights and the optimiser tensors. */
-  files: { model: string; optimizer: string };
+  /**
+   * File names (in the checkpoint directory) of the weights and the optimiser tensors: written by
+   * the file sink of `@cnn/train/node`, absent in checkpoints kept elsewhere.
+   */
+  files?: { model: string; optimizer: string };
   /** ISO time written. */
   time: string;
 }
@@ -51,7 +52,7 @@ export interface SaveCheckpointInput {
 /** A checkpoint's state without its tensors (what a resume checks before it loads anything). */
 export interface CheckpointInfo {
   state: CheckpointState;
-  /** Path of the state JSON. */
+  /** Where the state is (the state JSON's path for files): named in messages. */
   path: string;
   /**
    * True when the run finished after this checkpoint: all epochs trained, the final evaluation and
@@ -64,13 +65,10 @@ export interface CheckpointInfo {
 export interface LoadedCheckpoint extends CheckpointInfo {
   /** Safetensors bytes of the weights (restore with {@link restoreCheckpoint} or `loadWeightsFromBytes`). */
   modelBytes: Uint8Array;
-  /** Path of the weights file. */
+  /** Where the weights are (the weights file's path for files): named in messages. */
   modelPath: string;
   optimizer: Record<string, tf.Tensor>;
 }
-
-const LATEST = 'latest.json';
-const STEM = /^ckpt-(\d+)-(\d+)\.json$/;
 
 /** The model's parameters and buffers by (PyTorch) name: what a checkpoint's weights file holds. */
 export function modelTensors(model: TrainableModel): Record<string, tf.Tensor> {
@@ -135,22 +133,15 @@ export function decodeModelWeights(model: TrainableModel, bytes: Uint8Array, sou
   }
 }
 
-const pad = (n: number, w: number): string => String(n).padStart(w, '0');
-
 /**
- * Writes a checkpoint into `dir`: weights (`.model.safetensors`), optimiser tensors
- * (`.optim.safetensors`) and the state (`.json`), each atomically (temp + fsync + rename), and then
- * — last — the `latest.json` pointer, also atomically. A kill at any moment leaves `latest.json`
- * naming a complete checkpoint (the previous or the new one). Older checkpoints beyond `keep` are
- * deleted afterwards. Returns the state JSON's path. Creates no tensors.
+ * The checkpoint of `input` as bytes and JSON, ready for a {@link CheckpointSink}: the weights
+ * (safetensors, as {@link encodeModelWeights} writes them), the optimiser tensors (safetensors) and
+ * the state. Creates no tensors.
  */
-export async function saveCheckpoint(dir: string, input: SaveCheckpointInput): Promise<string> {
-  await mkdir(dir, { recursive: true });
-  const stem = `ckpt-${pad(input.epoch, 6)}-${pad(input.step, 8)}`;
-  const files = { model: `${stem}.model.safetensors`, optimizer: `${stem}.optim.safetensors` };
+export function checkpointRecord(input: SaveCheckpointInput): CheckpointRecord {
   const modelState = input.model.trainingState?.();
-  await writeFileAtomic(join(dir, files.model), modelState?.weights ?? encodeTfjsLayout(input.model));
-  await writeFileAtomic(join(dir, files.optimizer), encodeSafetensors(input.optimizer.stateTensors(), { format: 'cnn-train-optimizer' }));
+  const modelBytes = modelState?.weights ?? encodeTfjsLayout(input.model);
+  const optimizerBytes = encodeSafetensors(input.optimizer.stateTensors(), { format: 'cnn-train-optimizer' });
   const state: CheckpointState = {
     format: 'cnn-train-checkpoint',
     version: 1,
@@ -163,123 +154,28 @@ export async function saveCheckpoint(dir: string, input: SaveCheckpointInput): P
     config: input.config,
     best: input.best,
     extra: input.extra,
-    files,
     time: new Date().toISOString(),
   };
-  const statePath = join(dir, `${stem}.json`);
-  await writeFileAtomic(statePath, JSON.stringify(state));
-  await writeFileAtomic(join(dir, LATEST), JSON.stringify({ state: `${stem}.json`, epoch: input.epoch, step: input.step, globalStep: input.globalStep }));
-  await prune(dir, input.keep ?? 2, `${stem}.json`);
-  return statePath;
+  return { state, modelBytes, optimizerBytes };
 }
 
-/** Deletes all but the newest `keep` checkpoints (never the current one) and stray temp files. */
-async function prune(dir: string, keep: number, current: string): Promise<void> {
-  const names = await readdir(dir);
-  const states = names.filter((n) => STEM.test(n)).sort();
-  const drop = states.slice(0, Math.max(0, states.length - Math.max(1, keep))).filter((n) => n !== current);
-  for (const s of drop) {
-    const stem = s.slice(0, -'.json'.length);
-    for (const f of [`${stem}.json`, `${stem}.model.safetensors`, `${stem}.optim.safetensors`]) {
-      await unlink(join(dir, f)).catch(() => undefined);
-    }
-  }
-  // Temp files of writes killed midway (never renamed) from other processes.
-  for (const n of names) {
-    const pid = tempFileWriterPid(n);
-    if (pid !== undefined && pid !== process.pid) await unlink(join(dir, n)).catch(() => undefined);
-  }
-}
-
-/**
- * The writer's process id when `name` is a temp file of an atomic write: `.<file>.<pid>.<hex>.tmp`
- * (`@cnn/core/node`'s `writeFileAtomic`) or `<file>.tmp-<pid>-<hex>` (train's own, before it).
- */
-function tempFileWriterPid(name: string): number | undefined {
-  const m = /^\..+\.(\d+)\.[0-9a-f]+\.tmp$/.exec(name) ?? /\.tmp-(\d+)-[0-9a-f]+$/.exec(name);
-  return m ? Number(m[1]) : undefined;
-}
-
-/** `latest.json`: the newest checkpoint's state file, and whether the run finished after it. */
-interface LatestPointer {
-  state: string;
-  finished?: boolean;
-}
-
-async function readPointer(dir: string): Promise<LatestPointer | null> {
-  const path = join(dir, LATEST);
-  let pointer: LatestPointer;
-  try {
-    pointer = JSON.parse(await readFile(path, 'utf8'));
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw new Error(`${path}: unreadable checkpoint pointer (${(e as Error).message})`);
-  }
-  if (typeof pointer?.state !== 'string' || !STEM.test(pointer.state)) {
-    throw new Error(`${path}: not a checkpoint pointer (no "state": "ckpt-….json")`);
-  }
-  return pointer;
-}
-
-/** Reads and checks a checkpoint's state JSON. */
-async function readState(statePath: string): Promise<CheckpointState> {
-  let state: CheckpointState;
-  try {
-    state = JSON.parse(await readFile(statePath, 'utf8'));
-  } catch (e) {
-    throw new Error(`${statePath}: unreadable checkpoint state (${(e as Error).message})`);
-  }
+/** Checks that `state` is a cnn-train checkpoint state (`source` names it in the error). */
+export function checkCheckpointState(state: CheckpointState, source: string): CheckpointState {
   if (state?.format !== 'cnn-train-checkpoint' || state.version !== 1) {
-    throw new Error(`${statePath}: not a cnn-train checkpoint (format ${String(state?.format)}, version ${String(state?.version)})`);
+    throw new Error(`${source}: not a cnn-train checkpoint (format ${String(state?.format)}, version ${String(state?.version)})`);
   }
   return state;
 }
 
-/**
- * The state of the checkpoint `latest.json` points to in `dir`, without loading its tensors (for
- * checks before a resume); null when `dir` has no `latest.json`. Creates no tensors.
- */
-export async function readLatestCheckpointInfo(dir: string): Promise<CheckpointInfo | null> {
-  const pointer = await readPointer(dir);
-  if (!pointer) return null;
-  const path = join(dir, pointer.state);
-  return { state: await readState(path), path, finished: pointer.finished === true };
-}
-
-/**
- * Records in `latest.json` (atomically) that the run finished after its newest checkpoint: a later
- * `resume` has nothing left to do. The next {@link saveCheckpoint} clears it.
- */
-export async function markRunFinished(dir: string): Promise<void> {
-  const pointer = await readPointer(dir);
-  if (!pointer) throw new Error(`${join(dir, LATEST)}: no checkpoint to mark as finished`);
-  await writeFileAtomic(join(dir, LATEST), JSON.stringify({ ...pointer, finished: true, finishedAt: new Date().toISOString() }));
-}
-
-/**
- * Reads the checkpoint `latest.json` points to in `dir`; null when `dir` has no `latest.json`.
- * Corrupt or missing files raise a clear error naming the file.
- */
-export async function loadLatestCheckpoint(dir: string): Promise<LoadedCheckpoint | null> {
-  const pointer = await readPointer(dir);
-  if (!pointer) return null;
-  return { ...(await loadCheckpoint(join(dir, pointer.state))), finished: pointer.finished === true };
-}
-
-/** Reads one checkpoint from its state JSON path (tensors: caller disposes). */
-export async function loadCheckpoint(statePath: string): Promise<LoadedCheckpoint> {
-  const state = await readState(statePath);
-  const dir = statePath.slice(0, Math.max(statePath.lastIndexOf('/'), statePath.lastIndexOf('\\')) + 1) || '.';
-  const modelPath = join(dir, state.files.model);
-  const optimPath = join(dir, state.files.optimizer);
-  const modelBytes = new Uint8Array(await readFile(modelPath));
+/** A stored checkpoint with its optimiser tensors decoded (the caller disposes them, or {@link restoreCheckpoint} does). */
+export function decodeStoredCheckpoint(stored: StoredCheckpoint): LoadedCheckpoint {
   let optimizer: Record<string, tf.Tensor>;
   try {
-    optimizer = decodeSafetensors(new Uint8Array(await readFile(optimPath))).tensors;
+    optimizer = decodeSafetensors(stored.optimizerBytes).tensors;
   } catch (e) {
-    throw new Error(`${optimPath}: ${(e as Error).message}`);
+    throw new Error(`${stored.optimizerPath}: ${(e as Error).message}`);
   }
-  return { state, path: statePath, finished: false, modelBytes, modelPath, optimizer };
+  return { state: stored.state, path: stored.path, finished: stored.finished, modelBytes: stored.modelBytes, modelPath: stored.modelPath, optimizer };
 }
 
 /**

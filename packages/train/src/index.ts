@@ -1,8 +1,10 @@
 /**
  * `@cnn/train`: training loops (standard, mixup/cutmix, PGD and fast FGSM-RS adversarial, AugMix
  * with the Jensen–Shannon consistency loss), corruption-robustness evaluation (mCE, calibration under shift),
- * evaluation (accuracy, calibration, robust accuracy), optimisers, LR schedules, atomic
- * checkpoints with exact resume, progress display and a self-contained HTML run report.
+ * evaluation (accuracy, calibration, robust accuracy), optimisers, LR schedules, checkpoints to a
+ * sink with exact resume, progress lines and a self-contained HTML run report (as a string).
+ * Runs in browsers and Node; the file parts (a run folder, checkpoint files, a terminal bar,
+ * SIGINT) are in `@cnn/train/node`.
  *
  * @packageDocumentation
  */
@@ -39,11 +41,8 @@ export { softCrossEntropy, lossTargets } from './loss.js';
 export { augmixJsdLoss, DEFAULT_JSD_WEIGHT } from './augmix-loss.js';
 export { clipByGlobalNorm } from './clip.js';
 export {
-  saveCheckpoint,
-  loadLatestCheckpoint,
-  readLatestCheckpointInfo,
-  markRunFinished,
-  loadCheckpoint,
+  checkpointRecord,
+  decodeStoredCheckpoint,
   restoreCheckpoint,
   encodeModelWeights,
   decodeModelWeights,
@@ -52,11 +51,10 @@ export {
   type LoadedCheckpoint,
   type CheckpointInfo,
 } from './checkpoint.js';
-export { renderReport, writeReport } from './report.js';
+export { MemoryCheckpointSink, type CheckpointSink, type CheckpointRecord, type StoredCheckpoint } from './checkpoint-sink.js';
+export { renderReport } from './report.js';
 export { encodePng, pngDataUrl } from './png.js';
 export { lineChartSvg, type ChartSeries, type LineChartOptions } from './line-chart.js';
-/** @deprecated import `writeFileAtomic` from `@cnn/core/node` (one atomic write for every package). */
-export { writeFileAtomic } from '@cnn/core/node';
 export type {
   TrainableModel,
   BatchSource,

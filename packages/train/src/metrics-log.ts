@@ -1,16 +1,11 @@
 import { appendFile, readFile } from 'node:fs/promises';
 import { writeFileAtomic } from '@cnn/core/node';
+import type { ResumePoint } from './run-folder.js';
 
 // `metrics.jsonl`: one JSON record per line. A run appends `step`, `epoch`, `final` and `error`
 // records; its first record is rewritten atomically (never appended) so that the log holds exactly
 // the work the run builds on: one `start` record, then one `resume` record per resumed process,
 // and each step at most once.
-
-/** Where a resumed run continues: the next batch to train. */
-export interface ResumePoint {
-  epoch: number;
-  globalStep: number;
-}
 
 /** Appends one record. */
 export async function appendRecord(path: string, record: Record<string, unknown>): Promise<void> {

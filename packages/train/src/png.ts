@@ -1,4 +1,5 @@
-import { deflateSync } from 'node:zlib';
+// Runs anywhere: fflate's zlib stream (pure JS) instead of node:zlib, base64 without Buffer.
+import { zlibSync } from 'fflate';
 
 /** CRC-32 (IEEE) table for PNG chunks. */
 let crcTable: Uint32Array | undefined;
@@ -56,7 +57,7 @@ export function encodePng(pixels: Float32Array | Uint8Array, width: number, heig
   ihdr[8] = 8; // bit depth
   ihdr[9] = channels === 1 ? 0 : channels === 3 ? 2 : 6; // colour type
   const signature = Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a);
-  const parts = [signature, chunk('IHDR', ihdr), chunk('IDAT', new Uint8Array(deflateSync(raw))), chunk('IEND', new Uint8Array(0))];
+  const parts = [signature, chunk('IHDR', ihdr), chunk('IDAT', zlibSync(raw, { level: 6 })), chunk('IEND', new Uint8Array(0))];
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let o = 0;
   for (const p of parts) {
@@ -68,5 +69,12 @@ export function encodePng(pixels: Float32Array | Uint8Array, width: number, heig
 
 /** `data:image/png;base64,…` URL of {@link encodePng}'s output. */
 export function pngDataUrl(pixels: Float32Array | Uint8Array, width: number, height: number, channels: 1 | 3 | 4): string {
-  return `data:image/png;base64,${Buffer.from(encodePng(pixels, width, height, channels)).toString('base64')}`;
+  return `data:image/png;base64,${base64(encodePng(pixels, width, height, channels))}`;
+}
+
+/** Base64 of `bytes` (`btoa` over binary strings of bounded length: no argument-count limit). */
+function base64(bytes: Uint8Array): string {
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
 }

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { reliabilityDiagram, renderReliabilityDiagramSvg } from '@cnn/calibration';
 import { lineChartSvg } from './line-chart.js';
-import { renderReport, writeReport } from './report.js';
+import { renderReport } from './report.js';
+import { writeReport } from './report-file.js';
 import type { EvalResult, TrainHistory } from './types.js';
 
 function evaluation(): EvalResult {

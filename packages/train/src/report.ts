@@ -1,7 +1,6 @@
 import { escapeXml, lineChartSvg, type ChartSeries } from './line-chart.js';
 import { pngDataUrl } from './png.js';
 import { corruptionSection } from './report-corruptions.js';
-import { writeFileAtomic } from '@cnn/core/node';
 import type { AttackSpec, EvalResult, ExampleImage, ReportInput } from './types.js';
 
 const pct = (v: number | undefined): string => (v === undefined || !Number.isFinite(v) ? '–' : `${(100 * v).toFixed(2)}%`);
@@ -145,10 +144,4 @@ export function renderReport(input: ReportInput): string {
   sections.push('<h2>Configuration</h2>', `<pre>${escapeXml(JSON.stringify(input.config ?? {}, null, 2))}</pre>`);
   sections.push('<h2>Backend</h2>', `<pre>${escapeXml(JSON.stringify(input.backend ?? null, null, 2))}</pre>`);
   return `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>${escapeXml(title)}</title><style>${STYLE}</style></head><body>${sections.join('\n')}</body></html>\n`;
-}
-
-/** Writes {@link renderReport}'s HTML to `path` atomically; returns `path`. */
-export async function writeReport(path: string, input: ReportInput): Promise<string> {
-  await writeFileAtomic(path, renderReport(input));
-  return path;
 }

@@ -5,9 +5,8 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loader, type Dataset } from '@cnn/data';
-import { train } from './train.js';
+import { train, type NodeTrainOptions as TrainOptions } from './node-train.js';
 import { cifarHead, crop16, readRecords, tensorflowElseCpu, tinyModel } from './test-data.js';
-import type { TrainOptions } from './types.js';
 
 // Resume bookkeeping: a changed configuration is refused, metrics.jsonl never repeats a step, a
 // finished run stays finished. 32 real CIFAR-10 images (16×16 crops) in batches of 8: 4 steps per epoch.

@@ -2,9 +2,11 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '@cnn/core/node';
-import { encodeModelWeights, markRunFinished, saveCheckpoint, type SaveCheckpointInput } from './checkpoint.js';
-import { appendRecord } from './metrics-log.js';
-import { writeReport } from './report.js';
+import { encodeModelWeights, type SaveCheckpointInput } from './checkpoint.js';
+import { FileCheckpointSink, markRunFinished, saveCheckpoint } from './checkpoint-files.js';
+import { appendRecord, resumeLog, startLog } from './metrics-log.js';
+import { writeReport } from './report-file.js';
+import type { LogRecordMaker, ResumePoint, RunFolder } from './run-folder.js';
 import type { ReportInput, TrainableModel, TrainHistory } from './types.js';
 
 /**
@@ -12,12 +14,14 @@ import type { ReportInput, TrainableModel, TrainHistory } from './types.js';
  * is written — the `metrics.jsonl` log, `checkpoints/`, the best weights (`best.safetensors`,
  * `best.json`) and `report.html`. Every write is atomic.
  */
-export class RunFiles {
+export class RunFiles implements RunFolder {
   readonly checkpoints: string;
   readonly metrics: string;
   readonly best: string;
   readonly bestInfo: string;
   readonly report: string;
+  readonly checkpointSink: FileCheckpointSink;
+  readonly latest: string;
 
   private constructor(readonly outDir: string) {
     this.checkpoints = join(outDir, 'checkpoints');
@@ -25,6 +29,8 @@ export class RunFiles {
     this.best = join(outDir, 'best.safetensors');
     this.bestInfo = join(outDir, 'best.json');
     this.report = join(outDir, 'report.html');
+    this.checkpointSink = new FileCheckpointSink(this.checkpoints);
+    this.latest = join(this.checkpoints, 'latest.json');
   }
 
   /** The run folder `outDir`, created when missing. */
@@ -36,6 +42,16 @@ export class RunFiles {
   /** Appends one record to `metrics.jsonl`. */
   async log(record: Record<string, unknown>): Promise<void> {
     await appendRecord(this.metrics, record);
+  }
+
+  /** Replaces `metrics.jsonl` with one `start` record (see `startLog`). */
+  async startLog(make: LogRecordMaker): Promise<void> {
+    await startLog(this.metrics, make);
+  }
+
+  /** Rewrites `metrics.jsonl` for a run resumed at `at` (see `resumeLog`). */
+  async resumeLog(at: ResumePoint, make: LogRecordMaker): Promise<void> {
+    await resumeLog(this.metrics, at, make);
   }
 
   /** Writes a checkpoint into `checkpoints/`; returns its state file's path. */

@@ -1,13 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { backendInfo } from '@cnn/backend';
 import type { Rng } from '@cnn/core';
-import { loadLatestCheckpoint, restoreCheckpoint, type LoadedCheckpoint } from './checkpoint.js';
+import { decodeStoredCheckpoint, restoreCheckpoint, type LoadedCheckpoint } from './checkpoint.js';
+import type { CheckpointSink } from './checkpoint-sink.js';
 import { configChanges, formatConfigChanges, type ConfigChange } from './config-changes.js';
-import { resumeLog, startLog } from './metrics-log.js';
 import type { Optimizer } from './optimizer.js';
-import type { Progress } from './progress.js';
+import type { LineProgress } from './progress-lines.js';
+import type { RunFolder } from './run-folder.js';
 import type { TrainHistory, TrainOptions } from './types.js';
 
 /** Per-epoch accumulators, saved in checkpoints so a mid-epoch resume reports the same epoch means. */
@@ -39,9 +38,11 @@ export interface RunContext {
   rng: Rng;
   /** The configuration recorded in checkpoints (see `recordedConfig`). */
   config: Record<string, unknown>;
-  ckptDir?: string;
-  metricsPath?: string;
-  progress: Progress;
+  /** Where the checkpoints are (the run folder's, or `options.checkpoints`). */
+  sink?: CheckpointSink;
+  /** The run folder (Node's `outDir`): its log is started or rewritten here. */
+  folder?: RunFolder;
+  progress: LineProgress;
 }
 
 /**
@@ -59,17 +60,18 @@ const NOT_COMPARED = ['user'];
  */
 export async function beginRun(c: RunContext): Promise<RunStart> {
   const fresh: RunStart = { epoch: 0, step: 0, globalStep: 0, history: { epochs: [], steps: [] }, sums: emptySums(), numClasses: c.o.numClasses ?? 0, alreadyFinished: false };
-  if (c.ckptDir && !c.o.resume && !c.o.forceResume && existsSync(join(c.ckptDir, 'latest.json'))) {
-    throw new Error(`train: ${c.o.outDir} already holds a run (${join(c.ckptDir, 'latest.json')}): pass resume: true to continue it, or choose another outDir`);
+  const resuming = Boolean(c.o.resume || c.o.forceResume);
+  const stored = c.sink ? await c.sink.loadLatest() : null;
+  if (stored && !resuming) {
+    const [holder, where, other] = c.folder ? [c.folder.outDir, c.folder.latest, 'outDir'] : [`checkpoint sink ${c.sink!.location}`, stored.path, 'sink'];
+    throw new Error(`train: ${holder} already holds a run (${where}): pass resume: true to continue it, or choose another ${other}`);
   }
-  const ck = (c.o.resume || c.o.forceResume) && c.ckptDir ? await loadLatestCheckpoint(c.ckptDir) : null;
-  if (!ck) {
-    if (c.o.resume || c.o.forceResume) c.progress.log(`resume: no checkpoint in ${c.ckptDir} yet; starting from the beginning`);
-    if (c.metricsPath) {
-      await startLog(c.metricsPath, (discarded) => ({ kind: 'start', config: c.config, backend: backendInfo(), ...(discarded ? { discarded } : {}), time: new Date().toISOString() }));
-    }
+  if (!stored) {
+    if (resuming) c.progress.log(`resume: no checkpoint in ${c.sink!.location} yet; starting from the beginning`);
+    await c.folder?.startLog((discarded) => ({ kind: 'start', config: c.config, backend: backendInfo(), ...(discarded ? { discarded } : {}), time: new Date().toISOString() }));
     return fresh;
   }
+  const ck = decodeStoredCheckpoint(stored);
   try {
     return await resumeFrom(ck, c, fresh);
   } finally {
@@ -106,7 +108,7 @@ async function resumeFrom(ck: LoadedCheckpoint, c: RunContext, fresh: RunStart):
   const { o } = c;
   const { epoch, step, globalStep } = ck.state;
   if (ck.finished && epoch >= o.epochs) {
-    c.progress.log(`the run in ${o.outDir} already finished (${epoch} of ${o.epochs} epochs trained, final evaluation done): nothing to do`);
+    c.progress.log(`the run in ${c.folder?.outDir ?? c.sink!.location} already finished (${epoch} of ${o.epochs} epochs trained, final evaluation done): nothing to do`);
     return { ...fresh, epoch, globalStep, history: savedHistory(ck), alreadyFinished: true };
   }
   const changed = checkUnchanged(ck, c);
@@ -121,8 +123,8 @@ async function resumeFrom(ck: LoadedCheckpoint, c: RunContext, fresh: RunStart):
   c.rng.setState(ck.state.rng);
   const extra = savedExtra(ck);
   const history: TrainHistory = { ...savedHistory(ck), resumedFrom: { epoch, step } };
-  if (c.metricsPath) {
-    await resumeLog(c.metricsPath, { epoch, globalStep }, (discarded) => ({
+  if (c.folder) {
+    await c.folder.resumeLog({ epoch, globalStep }, (discarded) => ({
       kind: 'resume',
       epoch,
       step,

@@ -7,8 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loader, type Dataset } from '@cnn/data';
 import type { CorruptFunction } from './corruption-types.js';
 import { cifarHead, crop16, readRecords, tensorflowElseCpu, tinyModel } from './test-data.js';
-import { train } from './train.js';
-import type { TrainOptions } from './types.js';
+import { train, type NodeTrainOptions as TrainOptions } from './node-train.js';
 
 let trainSet: Dataset;
 let testSet: Dataset;

@@ -7,9 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loader, type Dataset } from '@cnn/data';
 import type { Model } from '@cnn/models';
 import { evaluate } from './evaluate.js';
-import { train } from './train.js';
+import { train, type NodeTrainOptions as TrainOptions } from './node-train.js';
 import { cifarHead, crop16, tensorflowElseCpu, tinyModel } from './test-data.js';
-import type { TrainableModel, TrainOptions } from './types.js';
+import type { TrainableModel } from './types.js';
 
 // Bad options and failing runs: a clear error naming what is wrong, no directory left behind by a
 // refused option, and no tensors left behind in any case.

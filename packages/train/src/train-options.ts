@@ -1,6 +1,7 @@
 import { checkHyperParameters } from './config-check.js';
 import { corruptionPlan } from './corruption-plan.js';
 import { optionalInteger, optionalNumber } from './option-rules.js';
+import type { CheckpointSink } from './checkpoint-sink.js';
 import type { TrainOptions } from './types.js';
 
 /**
@@ -25,7 +26,11 @@ export function validateTrainOptions(o: TrainOptions): void {
   optionalInteger('train: keepCheckpoints', o.keepCheckpoints, 1);
   optionalInteger('train: evalEvery', o.evalEvery, 1);
   optionalInteger('train: maxSteps', o.maxSteps, 1);
-  if ((o.resume || o.forceResume) && !o.outDir) throw new Error('train: resume needs outDir (where the checkpoints are)');
+  checkCheckpointSink(o.checkpoints);
+  if (o.signal !== undefined && typeof o.signal?.aborted !== 'boolean') throw new TypeError('train: options.signal must be an AbortSignal');
+  if ((o.resume || o.forceResume) && !o.checkpoints && !(o as { outDir?: string }).outDir) {
+    throw new Error('train: resume needs options.checkpoints (or outDir, with train of @cnn/train/node): where the checkpoints are');
+  }
   if (o.corruptionEval !== undefined) {
     if (!o.corruptionEval?.dataset || typeof o.corruptionEval.dataset.get !== 'function') {
       throw new TypeError('train: corruptionEval.dataset must be a @cnn/data Dataset (length, get(i))');
@@ -35,5 +40,15 @@ export function validateTrainOptions(o: TrainOptions): void {
   const best = o.bestMetric?.name ?? 'accuracy';
   if (o.evalLoader && best.startsWith('robust.') && !o.evaluate?.attacks?.length) {
     throw new Error(`train: bestMetric "${best}" needs attacks in the per-epoch evaluation (options.evaluate.attacks)`);
+  }
+}
+
+/** `options.checkpoints`, when given, must be a {@link CheckpointSink}. */
+function checkCheckpointSink(sink: unknown): void {
+  if (sink === undefined) return;
+  const s = sink as Partial<CheckpointSink> | null;
+  const missing = (['save', 'loadLatest', 'markFinished'] as const).filter((m) => typeof s?.[m] !== 'function');
+  if (missing.length || typeof s?.location !== 'string') {
+    throw new TypeError(`train: options.checkpoints must be a CheckpointSink (location, save, loadLatest, markFinished); missing ${[...missing, ...(typeof s?.location === 'string' ? [] : ['location'])].join(', ')}`);
   }
 }

@@ -10,8 +10,9 @@ import type { LabeledBatch } from '@cnn/core';
 import { cifarTrainTransform, loader, randomCropFlip, type Dataset } from '@cnn/data';
 import { loadCifar } from '@cnn/data/node';
 import { createModel, loadWeights, type Model } from '@cnn/models';
-import { train, metricValue, NonFiniteLossError } from './train.js';
-import type { StepRecord, TrainOptions } from './types.js';
+import { metricValue, NonFiniteLossError } from './train.js';
+import { train, type NodeTrainOptions as TrainOptions } from './node-train.js';
+import type { StepRecord } from './types.js';
 
 // <repo>/../shared/data: the repo root is three levels above this file's directory.
 const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');

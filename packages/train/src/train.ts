@@ -4,14 +4,16 @@ import { ensureGradients } from '@cnn/core/gradients';
 import { DEFAULT_JSD_WEIGHT } from './augmix-loss.js';
 import { evaluate } from './evaluate.js';
 import { evaluateCorruptions } from './evaluate-corruptions.js';
+import { checkpointRecord } from './checkpoint.js';
+import type { CheckpointSink } from './checkpoint-sink.js';
 import { createOptimizer, type Optimizer } from './optimizer.js';
-import { Progress } from './progress.js';
-import { RunFiles } from './run-files.js';
+import { LineProgress } from './progress-lines.js';
+import type { RunFolder, TrainHost } from './run-folder.js';
 import { beginRun, emptySums, type EpochSums, type RunStart } from './run-start.js';
 import { learningRateAt, learningRateForStep } from './schedule.js';
 import { validateTrainOptions } from './train-options.js';
 import { modelClasses, NonFiniteLossError, trainStep, type StepOutcome } from './train-step.js';
-import type { BatchSource, EpochLoader, EvalLoader, EpochRecord, EvalResult, StepRecord, TrainHistory, TrainOptions, TrainingMode } from './types.js';
+import type { BatchSource, EpochLoader, EvalLoader, EpochRecord, EvalResult, ReportOptions, StepRecord, TrainHistory, TrainOptions, TrainingMode } from './types.js';
 
 export { NonFiniteLossError } from './train-step.js';
 
@@ -72,15 +74,17 @@ function recordedConfig(o: TrainOptions, stepsPerEpoch: number): Record<string, 
 
 /** Everything the epoch loop and the end of the run share. */
 interface Run {
-  o: TrainOptions;
+  o: LoopOptions;
   optimizer: Optimizer;
   rng: Rng;
   mode: TrainingMode;
-  progress: Progress;
+  progress: LineProgress;
   config: Record<string, unknown>;
   stepsPerEpoch: number;
-  /** The run folder, when there is an `outDir`. */
-  files?: RunFiles;
+  /** The run folder, when there is an `outDir` (`@cnn/train/node`). */
+  files?: RunFolder;
+  /** Where checkpoints go: the folder's `checkpoints/` or `options.checkpoints`. */
+  sink?: CheckpointSink;
   bestMetric: { name: string; mode: 'max' | 'min' };
   start: RunStart;
   history: TrainHistory;
@@ -89,40 +93,50 @@ interface Run {
   globalStep: number;
   /** Epochs trained and checkpointed so far (the run is complete at `o.epochs`). */
   trainedEpochs: number;
-  /** Set by the SIGINT handler: checkpoint after this step and stop. */
+  /** Set by the host's stop trigger (SIGINT): checkpoint after this step and stop (also when `options.signal` aborts). */
   stopRequested: boolean;
   /** The model's class count was checked against the options and data (once, before the first step). */
   classesChecked: boolean;
 }
 
+/** The options of the loop: `train`'s, and the run folder's report settings (`@cnn/train/node`). */
+type LoopOptions = TrainOptions & ReportOptions;
+
 /**
  * Trains `options.model` in place: per epoch, the batches of `trainLoader(epoch)` through the
- * chosen mode (standard, mixup, cutmix, PGD-k, FGSM-RS), with the optimiser and per-iteration
- * LR schedule; evaluation on `evalLoader` every `evalEvery` epochs; checkpoints (atomic, with a
- * `latest.json` pointer written last) every epoch and every `checkpointEverySteps`; best-model
- * weights; `metrics.jsonl`; progress; a final evaluation and `report.html`.
+ * chosen mode (standard, mixup, cutmix, PGD-k, FGSM-RS, AugMix), with the optimiser and
+ * per-iteration LR schedule; evaluation on `evalLoader` every `evalEvery` epochs; best-model
+ * tracking (`history.best`); checkpoints to `options.checkpoints` (a {@link CheckpointSink}: in
+ * memory with `MemoryCheckpointSink`, files with `FileCheckpointSink` of `@cnn/train/node`) every
+ * epoch and every `checkpointEverySteps`; progress lines; a final evaluation. Runs anywhere
+ * tfjs runs, browsers included: it touches no file system. `train` of `@cnn/train/node` is this
+ * loop with a run folder (`outDir`: checkpoints, `metrics.jsonl`, best weights, `report.html`), a
+ * terminal progress bar and SIGINT handling.
  *
- * Every option is checked before anything is created (a bad one is a clear error naming it, and
- * leaves no directory behind). With `resume: true` it continues from
- * `outDir/checkpoints/latest.json` exactly: weights, BN buffers, optimiser state, RNG state, epoch
- * and step (the epoch's already-trained batches are skipped and disposed). A checkpoint written with
- * other settings (learning rate, schedule, mode, ε, optimiser, epochs, steps per epoch, seed, …) is
- * refused, naming each change, unless `forceResume`; a finished run is left as it is
- * (`alreadyFinished` in the result). `metrics.jsonl` holds one `start` record, one `resume` record
- * per resumed process and each step at most once (see the README).
+ * Every option is checked before anything is created (a bad one is a clear error naming it). With
+ * `resume: true` it continues from the sink's newest checkpoint exactly: weights, BN buffers,
+ * optimiser state, RNG state, epoch and step (the epoch's already-trained batches are skipped and
+ * disposed). A checkpoint written with other settings (learning rate, schedule, mode, ε,
+ * optimiser, epochs, steps per epoch, seed, …) is refused, naming each change, unless
+ * `forceResume`; a finished run is left as it is (`alreadyFinished` in the result). Without
+ * `resume`, a sink that holds a checkpoint is refused.
  *
- * Stops with {@link NonFiniteLossError} when the loss is NaN/Inf (before applying that update). On
- * SIGINT (with `handleSigint`) it finishes the current step, writes a checkpoint and returns with
- * `interrupted: true`; a second SIGINT exits at once with code 130.
+ * Stops with {@link NonFiniteLossError} when the loss is NaN/Inf (before applying that update).
+ * When `options.signal` aborts, it finishes the current step, writes a checkpoint and returns with
+ * `interrupted: true`.
  *
  * Leaves `tf.memory().numTensors` unchanged (apart from the model's own updated variables), also
  * when it throws.
  *
  * In parts: restore (`openRun`) → the epochs (`runEpoch`) → end of epoch (`endEpoch`:
- * evaluation, best model, checkpoint) → finish (`finishRun`); the run folder belongs to one
- * `RunFiles`.
+ * evaluation, best model, checkpoint) → finish (`finishRun`).
  */
 export async function train(options: TrainOptions): Promise<TrainHistory> {
+  return runTraining(options, {});
+}
+
+/** {@link train} with what a host adds (the Node entry: run folder, terminal bar, SIGINT). */
+export async function runTraining(options: LoopOptions, host: TrainHost): Promise<TrainHistory> {
   validateTrainOptions(options);
   ensureGradients();
   const o = options;
@@ -132,22 +146,23 @@ export async function train(options: TrainOptions): Promise<TrainHistory> {
   }
   const optimizer = createOptimizer(o.optimizer, o.model.namedParameters());
   try {
-    const run = await openRun(o, optimizer, stepsPerEpoch);
-    if (run.start.alreadyFinished) return { ...run.history, alreadyFinished: true, files: run.files!.existing() };
-    await trainWithSigint(run);
+    const run = await openRun(o, optimizer, stepsPerEpoch, host);
+    if (run.start.alreadyFinished) return { ...run.history, alreadyFinished: true, ...(run.files ? { files: run.files.existing() } : {}) };
+    await trainWithStopTrigger(run, host);
     return await finishRun(run);
   } finally {
     optimizer.dispose();
   }
 }
 
-/** Restore: creates `outDir` and decides where the run begins (see {@link beginRun}). */
-async function openRun(o: TrainOptions, optimizer: Optimizer, stepsPerEpoch: number): Promise<Run> {
-  const files = o.outDir ? await RunFiles.open(o.outDir) : undefined;
-  const progress = new Progress(o.progress ?? 'auto');
+/** Restore: opens the run folder (if the host has one) and decides where the run begins (see {@link beginRun}). */
+async function openRun(o: LoopOptions, optimizer: Optimizer, stepsPerEpoch: number, host: TrainHost): Promise<Run> {
+  const progress = host.progress?.(o.progress ?? 'auto') ?? new LineProgress(o.progress ?? 'auto');
+  const files = await host.openFolder?.();
+  const sink = files?.checkpointSink ?? o.checkpoints;
   const rng = createRng(o.seed ?? 0).fork(0x7a1);
   const config = recordedConfig(o, stepsPerEpoch);
-  const start = await beginRun({ o, optimizer, rng, config, ckptDir: files?.checkpoints, metricsPath: files?.metrics, progress });
+  const start = await beginRun({ o, optimizer, rng, config, sink, folder: files, progress });
   const name = o.bestMetric?.name ?? 'accuracy';
   return {
     o,
@@ -158,6 +173,7 @@ async function openRun(o: TrainOptions, optimizer: Optimizer, stepsPerEpoch: num
     config,
     stepsPerEpoch,
     files,
+    sink,
     bestMetric: { name, mode: o.bestMetric?.mode ?? defaultBestMode(name) },
     start,
     history: start.history,
@@ -174,11 +190,11 @@ const jsonl = async (run: Run, record: Record<string, unknown>): Promise<void> =
   await run.files?.log(record);
 };
 
-/** Writes a checkpoint at (epoch, step) when the run has an `outDir`. */
+/** Writes a checkpoint at (epoch, step) when the run has somewhere to keep it. */
 async function checkpoint(run: Run, epoch: number, step: number): Promise<void> {
-  if (!run.files) return;
+  if (!run.sink) return;
   const { history } = run;
-  const path = await run.files.saveCheckpoint({
+  const record = checkpointRecord({
     model: run.o.model,
     optimizer: run.optimizer,
     epoch,
@@ -188,27 +204,24 @@ async function checkpoint(run: Run, epoch: number, step: number): Promise<void> 
     config: run.config,
     best: history.best,
     extra: { history: { epochs: history.epochs, steps: history.steps, best: history.best }, sums: run.sums, numClasses: run.numClasses },
-    keep: run.o.keepCheckpoints ?? 2,
   });
-  history.files = { ...(history.files ?? { outDir: run.o.outDir! }), checkpoint: path };
+  const path = await run.sink.save(record, run.o.keepCheckpoints ?? 2);
+  if (run.files) history.files = { ...(history.files ?? { outDir: run.files.outDir }), checkpoint: path };
 }
 
-/** The epochs, with the SIGINT handler installed (finish the step, checkpoint, stop; twice: exit 130). */
-async function trainWithSigint(run: Run): Promise<void> {
-  const onSigint = (): void => {
-    if (run.stopRequested) process.exit(130);
-    run.stopRequested = true;
-    run.progress.log('\nSIGINT: writing a checkpoint after this step, then stopping (press Ctrl-C again to exit now)');
-  };
-  const handleSigint = run.o.handleSigint ?? Boolean(run.o.outDir);
-  if (handleSigint) process.on('SIGINT', onSigint);
+/** True once a stop was asked for (the host's trigger, `options.signal`): checkpoint after this step and stop. */
+const stopping = (run: Run): boolean => run.stopRequested || run.o.signal?.aborted === true;
+
+/** The epochs, with the host's stop trigger installed (SIGINT in Node: finish the step, checkpoint, stop). */
+async function trainWithStopTrigger(run: Run, host: TrainHost): Promise<void> {
+  const removeTrigger = host.stopTrigger?.(() => void (run.stopRequested = true), run.progress);
   try {
     for (let epoch = run.start.epoch; epoch < run.o.epochs; epoch++) {
       const stopped = await runEpoch(run, epoch);
-      if (stopped || run.stopRequested) break;
+      if (stopped || stopping(run)) break;
       if (run.o.maxSteps !== undefined && run.globalStep >= run.o.maxSteps) break;
     }
-    if (run.stopRequested) run.history.interrupted = true;
+    if (stopping(run)) run.history.interrupted = true;
   } catch (e) {
     // The run's record says why it ended (the message names epoch and step).
     if (e instanceof NonFiniteLossError) {
@@ -218,7 +231,7 @@ async function trainWithSigint(run: Run): Promise<void> {
   } finally {
     // A bar left running on an error would leave the terminal's cursor hidden.
     run.progress.endEpoch();
-    if (handleSigint) process.removeListener('SIGINT', onSigint);
+    removeTrigger?.();
   }
 }
 
@@ -268,13 +281,14 @@ async function runEpoch(run: Run, epoch: number): Promise<boolean> {
     o.onStep?.(record);
     progress.update(step, { loss: run.sums.loss / run.sums.seen, accuracy: run.sums.correct / run.sums.seen, lr, imagesPerSecond: imagesPerSecond(run.sums) });
     const budgetDone = o.maxSteps !== undefined && run.globalStep >= o.maxSteps;
-    if ((run.stopRequested || budgetDone) && step < total) {
+    const stop = stopping(run);
+    if ((stop || budgetDone) && step < total) {
       // The loader is abandoned here (its pending batches are never created).
       progress.endEpoch();
       await checkpoint(run, epoch, step);
       return true;
     }
-    if (!run.stopRequested && !budgetDone && o.checkpointEverySteps && run.globalStep % o.checkpointEverySteps === 0 && step < total) {
+    if (!stop && !budgetDone && o.checkpointEverySteps && run.globalStep % o.checkpointEverySteps === 0 && step < total) {
       await checkpoint(run, epoch, step);
     }
   }
@@ -354,20 +368,25 @@ async function finishRun(run: Run): Promise<TrainHistory> {
     await jsonl(run, { kind: 'corruptions', ...numbers, time: new Date().toISOString() });
   }
   const { files } = run;
-  if (!files) return history;
-  history.files = { ...(history.files ?? { outDir: files.outDir }), metrics: files.metrics };
-  if (o.report ?? true) {
-    history.files.report = await files.writeReport({
-      title: o.title ?? 'Training run',
-      config: run.config,
-      backend: backendInfo(),
-      history,
-      notes: history.interrupted ? ['Run interrupted (SIGINT); resume with resume: true.'] : undefined,
-      classNames: o.classNames ?? (Array.isArray(o.config?.classNames) ? (o.config.classNames as string[]) : undefined),
-    });
+  if (files) {
+    history.files = { ...(history.files ?? { outDir: files.outDir }), metrics: files.metrics };
+    if (o.report ?? true) history.files.report = await files.writeReport(reportInput(run));
   }
-  if (!history.interrupted && run.trainedEpochs >= o.epochs) await files.markFinished();
+  if (!history.interrupted && run.trainedEpochs >= o.epochs) await run.sink?.markFinished();
   return history;
+}
+
+/** What the report of a run folder shows. */
+function reportInput(run: Run): Parameters<RunFolder['writeReport']>[0] {
+  const { o, history } = run;
+  return {
+    title: o.title ?? 'Training run',
+    config: run.config,
+    backend: backendInfo(),
+    history,
+    notes: history.interrupted ? ['Run interrupted (SIGINT); resume with resume: true.'] : undefined,
+    classNames: o.classNames ?? (Array.isArray(o.config?.classNames) ? (o.config.classNames as string[]) : undefined),
+  };
 }
 
 /** The batches of `epoch` from either form of {@link EpochLoader}. */
@@ -397,7 +416,7 @@ export function evalBatches(l: EvalLoader): BatchSource {
   return typeof l === 'function' ? l() : l;
 }
 
-function trainLoaderLength(o: TrainOptions): number {
+function trainLoaderLength(o: LoopOptions): number {
   return epochBatches(o.trainLoader, 0).length ?? 0;
 }
 

@@ -2,6 +2,7 @@ import type * as tf from '@tensorflow/tfjs-core';
 import type { LabeledBatch } from '@cnn/core';
 import type { ReliabilityDiagram } from '@cnn/calibration';
 import type { Dataset } from '@cnn/data';
+import type { CheckpointSink } from './checkpoint-sink.js';
 import type { CorruptionEvalOptions, CorruptionResult } from './corruption-types.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -390,9 +391,9 @@ export interface TrainHistory {
   best?: { epoch: number; metric: string; value: number };
   /** Corruption robustness of the final model (with `corruptionEval`). */
   corruptions?: CorruptionResult;
-  /** Where the run wrote its files (when `outDir` is set). */
+  /** Where the run wrote its files (when `outDir` is set, `@cnn/train/node`). */
   files?: { outDir: string; checkpoint?: string; metrics?: string; report?: string; best?: string };
-  /** True when the run stopped early on SIGINT (after writing a checkpoint). */
+  /** True when the run stopped early (SIGINT, `signal`), after writing a checkpoint. */
   interrupted?: boolean;
   /** Epoch the run resumed from (when it resumed). */
   resumedFrom?: { epoch: number; step: number };
@@ -430,19 +431,26 @@ export interface TrainOptions {
   /** Seed of the trainer's RNG (mixup λ, attack starts). Default 0. */
   seed?: number;
   /**
-   * Directory for checkpoints (`checkpoints/`), `metrics.jsonl`, `report.html`, `best.safetensors`.
-   * Without it nothing is written.
+   * Where checkpoints go, and where `resume` finds the newest (see {@link CheckpointSink}):
+   * `new MemoryCheckpointSink()` in a browser, `FileCheckpointSink` of `@cnn/train/node` for a
+   * folder (or `outDir` there). Without it (and without `outDir`) no checkpoint is written.
    */
-  outDir?: string;
+  checkpoints?: CheckpointSink;
+  /**
+   * Stops the run when it aborts: the current step is finished, a checkpoint written (with
+   * `checkpoints`) and the result says `interrupted: true`; `resume` continues it.
+   */
+  signal?: AbortSignal;
   /** Also checkpoint every N optimisation steps (default: only at epoch ends). */
   checkpointEverySteps?: number;
   /** Checkpoints to keep (older ones deleted), default 2. */
   keepCheckpoints?: number;
   /**
-   * Resume from `outDir`'s latest checkpoint if there is one (else start from the beginning).
-   * The checkpoint's recorded settings (everything but the free-form `config`) must equal this
-   * run's, or `train` refuses, naming each change; a finished run is left untouched. Without
-   * `resume`, an `outDir` that already holds a checkpoint is refused. Default false.
+   * Resume from the newest checkpoint of `checkpoints` (or `outDir`) if there is one (else start
+   * from the beginning). The checkpoint's recorded settings (everything but the free-form `config`)
+   * must equal this run's, or `train` refuses, naming each change; a finished run is left
+   * untouched. Without `resume`, a sink (or `outDir`) that already holds a checkpoint is refused.
+   * Default false.
    */
   resume?: boolean;
   /**
@@ -462,28 +470,30 @@ export interface TrainOptions {
    * report's "Corruption robustness" section.
    */
   corruptionEval?: { dataset: Dataset; options: CorruptionEvalOptions };
-  /** Best-model tracking (needs an eval loader and `outDir`). Default accuracy/max. */
+  /** Best-model tracking (`history.best`; needs an eval loader). Default accuracy/max. */
   bestMetric?: BestMetric;
   /** Progress display, default 'auto'. */
   progress?: ProgressMode;
   /** Record a step line in the JSONL / history every N steps, default 10. */
   logEverySteps?: number;
-  /** Write `report.html` at the end (needs `outDir`), default true. */
-  report?: boolean;
-  /** Title of the report, default 'Training run'. */
-  title?: string;
-  /** Class names for the report's captions (index → name); default `config.classNames` if given. */
-  classNames?: readonly string[];
-  /** Install a SIGINT handler that checkpoints then stops the run, default true when `outDir` is set. */
-  handleSigint?: boolean;
   /** Free-form configuration recorded in checkpoints and the report (CLI flags, model name …). */
   config?: Record<string, unknown>;
   /** Called after every optimisation step. */
   onStep?: (record: StepRecord) => void;
   /** Called after every epoch. */
   onEpoch?: (record: EpochRecord) => void;
-  /** Stop after this many global steps (testing / budgets), checkpointing first when `outDir` set. */
+  /** Stop after this many global steps (testing / budgets), checkpointing first when there are `checkpoints`. */
   maxSteps?: number;
+}
+
+/** The report of a run folder (`train` of `@cnn/train/node` with `outDir`). */
+export interface ReportOptions {
+  /** Write `report.html` at the end (needs `outDir`), default true. */
+  report?: boolean;
+  /** Title of the report, default 'Training run'. */
+  title?: string;
+  /** Class names for the report's captions (index → name); default `config.classNames` if given. */
+  classNames?: readonly string[];
 }
 
 // ---------------------------------------------------------------------------------------------
