@@ -42,3 +42,18 @@ export function differingPixels(got: number[], want: number[]): { count: number;
   }
   return { count, max };
 }
+
+/**
+ * Training (`training.test.ts`): six SGD steps of a tiny ResNet, losses compared with max relative
+ * error. `sameBackend`: a run against itself stopped and resumed from its checkpoint on the same
+ * backend — deterministic kernels give the same numbers, so only rounding room. `againstNode`: the
+ * page's losses against Node's tfjs-backend-cpu; the differences of one forward pass (see
+ * TOLERANCES) feed through the weight updates and grow with each step. Observed: cpu 0, wasm
+ * 8.5e-8, webgl on SwiftShader 0; 1e-3 leaves room for real GPUs. A lost update or a resume at
+ * the wrong step changes the losses by far more (the loss moves by ≈ 1e-2 per step here).
+ */
+export const TRAINING_TOLERANCES: Record<Exclude<BrowserBackend, 'webgpu'>, { sameBackend: number; againstNode: number }> = {
+  cpu: { sameBackend: 0, againstNode: 1e-6 },
+  wasm: { sameBackend: 0, againstNode: 1e-3 },
+  webgl: { sameBackend: 0, againstNode: 1e-3 },
+};

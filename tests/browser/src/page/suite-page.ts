@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { availableBackends, backendInfo, initBackend, type BackendPreference } from '@cnn/backend';
 import { calibrationOf, runWorkload, type WorkloadOptions } from '../workload.js';
+import { runTrainingWorkload, type TrainingRequest } from '../training.js';
 
 export interface StartRequest {
   backend: BackendPreference;
@@ -43,6 +44,8 @@ const suite = {
       return gpu == null ? 'navigator.gpu is undefined' : (await gpu.requestAdapter()) == null ? 'requestAdapter() returned null' : null;
     }),
   workload: (options: WorkloadOptions = {}) => outcome(() => runWorkload(options)),
+  /** `train` of @cnn/train (root entry) with a MemoryCheckpointSink: whole, stopped, resumed. */
+  training: (request: TrainingRequest) => outcome(() => runTrainingWorkload(request)),
   /** @cnn/calibration on given logits (no tfjs involved). */
   calibrate: (logits: number[], labels: number[]) => outcome(async () => calibrationOf(logits, labels)),
   tensors: () => tf.memory().numTensors,
