@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor1D, Tensor4D } from '@tensorflow/tfjs-core';
 import { withTensorScope, type Classifier, type Rng } from '@cnn/core';
-import { argmaxHost, lossGradient } from './loss-gradient.js';
+import { argmaxHost, hostLossGradient, lossGradient, readsAreCheap } from './loss-gradient.js';
 import { perExampleLoss } from './losses.js';
 import { classTensor, successOf, type Prepared } from './prepare.js';
 import { selectRows } from './perturbation.js';
@@ -77,8 +77,16 @@ export async function apgdRun(classifier: Classifier, x: Tensor4D, rows: Int32Ar
     const labels = scope.track(classTensor(p.labels, rows));
     const classes = targeted ? scope.track(tf.tensor1d(c.targets as Int32Array, 'int32')) : labels;
     const eot = c.eot ? { ...c.eot, rng: p.rng } : undefined;
+    const check = (z: tf.Tensor2D): void => p.checkLogits(z, n);
+    const onHost = readsAreCheap();
+    const labelsHost = Int32Array.from(rows, (r) => p.labels[r]);
     const grade = async (xAdv: Tensor4D): Promise<{ grad: Tensor4D; loss: Float32Array; pred: Int32Array }> => {
-      const check = (z: tf.Tensor2D): void => p.checkLogits(z, n);
+      if (onHost) {
+        const classesHost = targeted ? (c.targets as Int32Array) : labelsHost;
+        const { grad, logits, host } = hostLossGradient(p.fn, classifier, xAdv, classesHost, labelsHost, c.loss, targeted, check, eot);
+        logits.dispose();
+        return { grad: scope.track(grad), loss: host.loss, pred: host.pred };
+      }
       const { grad, logits } = lossGradient(p.fn, classifier, xAdv, classes, c.loss, targeted, 1, check, { labels, eot });
       scope.trackAll([grad, logits]);
       const lossT = scope.track(perExampleLoss(logits, classes, c.loss, targeted, labels) as Tensor1D);

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor1D, Tensor2D, Tensor4D } from '@tensorflow/tfjs-core';
 import type { Classifier, Rng } from '@cnn/core';
-import { perExampleLoss } from './losses.js';
+import { checkLossClasses, perExampleLoss } from './losses.js';
+import { hostLoss, type HostLoss } from './host-loss.js';
 import type { AttackLoss, EotOptions } from './types.js';
 
 /** Extra inputs of some objectives: the true labels (targeted DLR) and EOT averaging. */
@@ -37,9 +38,55 @@ export function lossGradient(
   check: (logits: Tensor2D) => void,
   extras: GradientExtras = {},
 ): LossGradient {
-  const samples = extras.eot?.samples ?? 1;
-  if (samples === 1 && !extras.eot?.transform) return singleGradient(fn, classifier, x, classes, loss, targeted, divisor, check, extras.labels);
-  const { transform, rng } = extras.eot as NonNullable<GradientExtras['eot']>;
+  const objective: Objective = (z) => perExampleLoss(z, classes, loss, targeted, extras.labels);
+  return averagedGradient(fn, classifier, x, divisor, check, objective, extras.eot);
+}
+
+/** {@link lossGradient}'s result plus the loss values and predictions computed on the host. */
+export interface HostLossGradient extends LossGradient {
+  host: HostLoss;
+}
+
+/**
+ * {@link lossGradient} with the loss and its gradient with respect to the logits computed on the
+ * host ({@link hostLoss}): the logits are read inside the pass, and the backward pass starts from
+ * that gradient (the objective Σ logits · dLogits has the same input gradient). `classes` and
+ * `labels` are host arrays. With EOT, `host` is the last pass's, as `logits`.
+ */
+export function hostLossGradient(
+  fn: string,
+  classifier: Classifier,
+  x: Tensor4D,
+  classes: Int32Array,
+  labels: Int32Array,
+  loss: AttackLoss,
+  targeted: boolean,
+  check: (logits: Tensor2D) => void,
+  eot?: GradientExtras['eot'],
+): HostLossGradient {
+  let host: HostLoss | undefined;
+  const objective: Objective = (z) => {
+    checkLossClasses('perExampleLoss', loss, z.shape[1]);
+    host = hostLoss(z.dataSync() as Float32Array, z.shape[1], classes, loss, targeted, labels);
+    return tf.sum(tf.mul(z, tf.tensor2d(host.dLogits, z.shape)), 1);
+  };
+  const result = averagedGradient(fn, classifier, x, 1, check, objective, eot);
+  return { ...result, host: host as HostLoss };
+}
+
+/** One pass, or with EOT the mean of `samples` gradients; the last pass's logits. */
+function averagedGradient(
+  fn: string,
+  classifier: Classifier,
+  x: Tensor4D,
+  divisor: number,
+  check: (logits: Tensor2D) => void,
+  objective: Objective,
+  eot: GradientExtras['eot'],
+): LossGradient {
+  const samples = eot?.samples ?? 1;
+  if (samples === 1 && !eot?.transform) return singleGradient(fn, classifier, x, divisor, check, objective);
+  const { transform, rng } = eot as NonNullable<GradientExtras['eot']>;
   // Expectation over transformation: the mean of `samples` gradients (auto-attack's eot_iter),
   // each through a fresh random transform when one is given; the last pass's logits are returned.
   const model: Classifier = transform ? (xi) => classifier(transform(xi, rng)) : classifier;
@@ -47,7 +94,7 @@ export function lossGradient(
   let last: Tensor2D | undefined;
   try {
     for (let s = 0; s < samples; s++) {
-      const { grad, logits } = singleGradient(fn, model, x, classes, loss, targeted, divisor, check, extras.labels);
+      const { grad, logits } = singleGradient(fn, model, x, divisor, check, objective);
       last?.dispose();
       last = logits;
       const next = sum ? (tf.add(sum, grad) as Tensor4D) : grad;
@@ -67,17 +114,10 @@ export function lossGradient(
   }
 }
 
-function singleGradient(
-  fn: string,
-  classifier: Classifier,
-  x: Tensor4D,
-  classes: Tensor1D,
-  loss: AttackLoss,
-  targeted: boolean,
-  divisor: number,
-  check: (logits: Tensor2D) => void,
-  labels: Tensor1D | undefined,
-): LossGradient {
+/** The per-example objective of one pass, from the logits (inside the gradient tape). */
+type Objective = (logits: Tensor2D) => tf.Tensor;
+
+function singleGradient(fn: string, classifier: Classifier, x: Tensor4D, divisor: number, check: (logits: Tensor2D) => void, objectiveOf: Objective): LossGradient {
   let logits: Tensor2D | undefined;
   let failure: unknown;
   const f = (xi: tf.Tensor): tf.Scalar => {
@@ -86,7 +126,7 @@ function singleGradient(
     try {
       z = classifier(xi as Tensor4D);
       check(z);
-      objective = perExampleLoss(z, classes, loss, targeted, labels);
+      objective = objectiveOf(z);
     } catch (error) {
       // Throwing inside tf.grad would leak the tensors its tape saved for the backward pass (also
       // when the user's classifier itself throws): finish with a harmless objective that depends
@@ -121,6 +161,29 @@ export function checkLogitsShape(fn: string, logits: unknown, batch: number): as
     throw new Error(`${fn}: the classifier must return logits [${batch}, numClasses] for ${batch} images, got shape [${logits.shape.join(', ')}]`);
   }
   if (logits.shape[1] < 2) throw new Error(`${fn}: the classifier returned ${logits.shape[1]} class(es); attacks need at least 2`);
+}
+
+/**
+ * Whether reading a small tensor back is cheap on the current backend (tensorflow, wasm, cpu):
+ * then APGD computes its loss on the host. On GPU backends (webgl, webgpu) a synchronous read
+ * stalls the pipeline, so the loss stays on the device.
+ */
+export function readsAreCheap(): boolean {
+  if (lossOnDevice) return false;
+  const backend = tf.getBackend();
+  return backend !== 'webgl' && backend !== 'webgpu';
+}
+
+let lossOnDevice = false;
+
+/** Runs `f` with APGD's loss kept on the device on every backend (tests compare both paths). Internal. */
+export async function withLossOnDevice<T>(f: () => Promise<T>): Promise<T> {
+  lossOnDevice = true;
+  try {
+    return await f();
+  } finally {
+    lossOnDevice = false;
+  }
 }
 
 /** Top-1 class per row, read to the host. */

@@ -49,9 +49,13 @@ export function perExampleLoss(logits: Tensor2D, classes: Tensor1D, loss: Attack
   });
 }
 
+/** Throws when `loss` is not defined for `k` classes (names `fn`). */
+export function checkLossClasses(fn: string, loss: AttackLoss, k: number): void {
+  if (k < MIN_CLASSES[loss]) throw new Error(`${fn}: loss '${loss}' needs at least ${MIN_CLASSES[loss]} classes, the logits have ${k}`);
+}
+
 function checkDlrUse(loss: AttackLoss, targeted: boolean, labels: Tensor1D | undefined, logits: Tensor2D): void {
-  const k = logits.shape[1];
-  if (k < MIN_CLASSES[loss]) throw new Error(`perExampleLoss: loss '${loss}' needs at least ${MIN_CLASSES[loss]} classes, the logits have ${k}`);
+  checkLossClasses('perExampleLoss', loss, logits.shape[1]);
   if (loss === 'dlr' && targeted) throw new Error("perExampleLoss: 'dlr' is untargeted; use 'dlr-targeted' (with the true labels) for targets");
   if (loss !== 'dlr-targeted') return;
   if (!targeted) throw new Error("perExampleLoss: 'dlr-targeted' needs targeted = true (classes are the targets)");
