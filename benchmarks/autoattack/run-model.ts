@@ -34,8 +34,9 @@ const load1 = () => Number(loadavg()[0].toFixed(2));
 
 /** Both sides on one model: the same weights file, the same first `count` test images. */
 export async function runModel(job: ModelJob): Promise<ModelRow> {
-  const { classifier, dispose, weights, description } = await prepare(job);
-  const { images, labels } = readCifar(job.cifar, 0, job.count);
+  const { classifier, dispose, weights, description, labelsFrom } = await prepare(job);
+  const { images, labels: trueLabels } = readCifar(job.cifar, 0, job.count);
+  const labels = labelsFrom === 'own' ? ownPredictions(classifier, images) : trueLabels;
   console.log(`\n${job.model}: ${description}, ${job.count} images`);
   const timedOurs = async () => {
     const before = load1();
@@ -44,7 +45,7 @@ export async function runModel(job: ModelJob): Promise<ModelRow> {
   };
   const timedTorch = async () => {
     const before = load1();
-    const r = await runTorch(job.scriptDir, { refDir: job.refDir!, model: job.model, weights, cifar: job.cifar, count: job.count, eps: EPS, seed: job.seed, threads: job.threads }, process.env);
+    const r = await runTorch(job.scriptDir, { refDir: job.refDir!, model: job.model, weights, cifar: job.cifar, count: job.count, labels: labelsFrom, eps: EPS, seed: job.seed, threads: job.threads }, process.env);
     return { ...r, load: [before, load1()] as [number, number] };
   };
   let torch: ModelRow['torch'];
@@ -74,11 +75,21 @@ async function prepare(job: ModelJob) {
     const weights = join(job.scriptDir, 'small-cnn.safetensors');
     const { classifier, weights: tensors } = loadSmallCnn(weights);
     const description = 'small CNN (conv3x3 3→6, tanh, avg-pool 2, linear; 1 epoch = 10k images, 5 epochs FGSM adversarial training: small-cnn.safetensors)';
-    return { classifier, weights, description, dispose: () => tf.dispose(tensors) };
+    return { classifier, weights, description, labelsFrom: 'true' as const, dispose: () => tf.dispose(tensors) };
   }
   const model = createModel('resnet18', { stem: 'cifar', seed: job.seed });
   const weights = join(job.work, 'resnet18.safetensors');
   await saveWeights(model, weights);
-  const description = `CIFAR ResNet-18 (@cnn/models, random weights, seed ${job.seed}, written with saveWeights and loaded into torchvision's ResNet-18)`;
-  return { classifier: toClassifier(model), weights, description, dispose: () => model.dispose() };
+  const description =
+    `CIFAR ResNet-18 (@cnn/models, random weights, seed ${job.seed}, written with saveWeights and loaded into torchvision's ResNet-18; ` +
+    "labels: the model's own clean predictions, so all images are attacked — with the true labels a random model is right on ~6 %)";
+  return { classifier: toClassifier(model), weights, description, labelsFrom: 'own' as const, dispose: () => model.dispose() };
+}
+
+/** The classifier's top-1 class per image. */
+function ownPredictions(classifier: (x: tf.Tensor4D) => tf.Tensor2D, images: tf.Tensor4D): number[] {
+  const top = tf.tidy(() => tf.argMax(classifier(images), 1));
+  const classes = Array.from(top.dataSync());
+  top.dispose();
+  return classes;
 }

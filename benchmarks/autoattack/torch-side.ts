@@ -30,6 +30,8 @@ export interface TorchJob {
   weights: string;
   cifar: string;
   count: number;
+  /** 'own': attack the model's clean predictions instead of the true labels. */
+  labels: 'true' | 'own';
   eps: number;
   seed: number;
   threads: number;
@@ -38,7 +40,7 @@ export interface TorchJob {
 /** Runs torch_autoattack.py once, echoing auto-attack's log, and returns its RESULT line. */
 export function runTorch(scriptDir: string, job: TorchJob, env: NodeJS.ProcessEnv): Promise<TorchRun> {
   const args = [join(scriptDir, 'torch_autoattack.py'), '--ref', job.refDir, '--model', job.model, '--weights', job.weights, '--cifar', job.cifar];
-  args.push('--count', String(job.count), '--eps', String(job.eps), '--seed', String(job.seed), '--threads', String(job.threads));
+  args.push('--count', String(job.count), '--eps', String(job.eps), '--seed', String(job.seed), '--threads', String(job.threads), '--labels', job.labels);
   return new Promise((resolvePromise, reject) => {
     const proc = spawn(PYTHON, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     const log: string[] = [];
