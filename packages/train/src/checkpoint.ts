@@ -4,7 +4,7 @@ import type { CheckpointRecord, StoredCheckpoint } from './checkpoint-sink.js';
 import type { Optimizer, OptimizerStateJson } from './optimizer.js';
 import type { TrainableModel } from './types.js';
 
-/** The JSON state of a checkpoint (`ckpt-EEEEEE-SSSSSSSS.json`). */
+/** The JSON state of a checkpoint (as a file: `ckpt-EEEEEE-SSSSSSSS.json`). */
 export interface CheckpointState {
   format: 'cnn-train-checkpoint';
   version: 1;
@@ -45,7 +45,7 @@ export interface SaveCheckpointInput {
   config: Record<string, unknown>;
   best?: CheckpointState['best'];
   extra?: Record<string, unknown>;
-  /** Checkpoints to keep (older ones are deleted after the pointer moves), default 2. */
+  /** Checkpoints to keep (`saveCheckpoint` of `@cnn/train/node` deletes older ones after the pointer moves), default 2. */
   keep?: number;
 }
 
@@ -56,7 +56,8 @@ export interface CheckpointInfo {
   path: string;
   /**
    * True when the run finished after this checkpoint: all epochs trained, the final evaluation and
-   * the report written (`finished` in `latest.json`, set by `train` as its last act).
+   * the report written (`markFinished` of the sink — `finished` in `latest.json` for files — called
+   * by `train` as its last act).
    */
   finished: boolean;
 }

@@ -1,4 +1,5 @@
 import { Progress } from './progress.js';
+import type { LineProgress } from './progress-lines.js';
 import { RunFiles } from './run-files.js';
 import type { TrainHost } from './run-folder.js';
 import { runTraining } from './train.js';
@@ -43,7 +44,7 @@ export async function train(options: NodeTrainOptions): Promise<TrainHistory> {
 }
 
 /** SIGINT asks the run to stop after the current step; a second one exits with 130. */
-function sigintTrigger(stop: () => void, progress: Progress | { log(line: string): void }): () => void {
+function sigintTrigger(stop: () => void, progress: LineProgress): () => void {
   let asked = false;
   const onSigint = (): void => {
     if (asked) process.exit(130);
