@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { apgd, apgdTargeted, fab, perExampleLoss, square, type AttackResult } from './index.js';
-import { f32, fixtureModel, loadAutoAttackFixture, loadFixture, replayRng } from '../test/fixture.js';
-import { probeBackends, tryBackend } from '../test/backends.js';
+import { f32, loadAutoAttackFixture, loadFixture, replayRng } from '../test/fixture.js';
+import { probeBackends } from '../test/backends.js';
+import { fixtureOnBackend } from '../test/fixture-setup.js';
 
 // Parity with fra31/auto-attack itself (fixtures/autoattack.json from fixtures/make_autoattack.py):
 // the DLR losses, single APGD-DLR and APGD-T runs from the reference's start, FAB and FAB-T
@@ -19,19 +20,7 @@ function maxRelErr(got: ArrayLike<number>, want: ArrayLike<number>): number {
 }
 
 describe.each([...backends.entries()])('parity with auto-attack on %s', (backend, unavailable) => {
-  let model: ReturnType<typeof fixtureModel>;
-  let images: tf.Tensor4D;
-  beforeAll(async () => {
-    if (unavailable) return;
-    await tryBackend(backend);
-    model = fixtureModel(fx);
-    images = tf.tensor4d(f32(fx.images), fx.shape);
-  });
-  afterAll(() => {
-    if (unavailable) return;
-    model.weights.forEach((w) => w.dispose());
-    images.dispose();
-  });
+  const on = fixtureOnBackend(backend, unavailable, fx);
 
   it.skipIf(unavailable !== null)(`dlr and dlr-targeted match dlr_loss / dlr_loss_targeted within ${REL}`, async () => {
     const d = aa.dlr;
@@ -55,10 +44,10 @@ describe.each([...backends.entries()])('parity with auto-attack on %s', (backend
       const rng = c.draws ? replayRng(f32(c.draws)) : undefined;
       const o = { ...c.options, ...(rng ? { rng } : {}), ...(delta ? { initialDelta: delta } : {}) } as never;
       let result: AttackResult;
-      if (c.attack === 'square') result = await square(model.classifier, images, fx.labels, o);
-      else if (c.attack === 'apgd') result = await apgd(model.classifier, images, fx.labels, o);
-      else if (c.attack === 'fab') result = await fab(model.classifier, images, fx.labels, o);
-      else result = await apgdTargeted(model.classifier, images, fx.labels, o);
+      if (c.attack === 'square') result = await square(on.model.classifier, on.images, fx.labels, o);
+      else if (c.attack === 'apgd') result = await apgd(on.model.classifier, on.images, fx.labels, o);
+      else if (c.attack === 'fab') result = await fab(on.model.classifier, on.images, fx.labels, o);
+      else result = await apgdTargeted(on.model.classifier, on.images, fx.labels, o);
       const got = await result.adversarial.data();
       const want = f32(c.expected);
       let maxDiff = 0;

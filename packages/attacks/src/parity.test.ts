@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { apgd, fgsm, fgsmRandomStart, pgd, type AttackResult } from './index.js';
-import { f32, fixtureModel, loadFixture } from '../test/fixture.js';
-import { probeBackends, tryBackend } from '../test/backends.js';
+import { f32, loadFixture } from '../test/fixture.js';
+import { probeBackends } from '../test/backends.js';
+import { fixtureOnBackend } from '../test/fixture-setup.js';
 
 // Parity with the reference implementations (torchattacks 3.5.1 FGSM / FFGSM / PGD / PGDL2 and
 // auto-attack's APGD-CE single run), from fixtures/torchattacks.json made by
@@ -15,22 +16,10 @@ const backends = await probeBackends();
 const TOL = 1e-5;
 
 describe.each([...backends.entries()])('parity with torchattacks / auto-attack on %s', (backend, unavailable) => {
-  let model: ReturnType<typeof fixtureModel>;
-  let images: tf.Tensor4D;
-  beforeAll(async () => {
-    if (unavailable) return;
-    await tryBackend(backend);
-    model = fixtureModel(fx);
-    images = tf.tensor4d(f32(fx.images), fx.shape);
-  });
-  afterAll(() => {
-    if (unavailable) return;
-    model.weights.forEach((w) => w.dispose());
-    images.dispose();
-  });
+  const on = fixtureOnBackend(backend, unavailable, fx);
 
   it.skipIf(unavailable !== null)('the TF.js copy of the model predicts the fixture labels', async () => {
-    const logits = model.classifier(images);
+    const logits = on.model.classifier(on.images);
     expect(Array.from(await tf.argMax(logits, 1).data())).toEqual(fx.labels);
     logits.dispose();
   });
@@ -42,10 +31,10 @@ describe.each([...backends.entries()])('parity with torchattacks / auto-attack o
       const { targeted, ...opts } = c.options as Record<string, unknown> & { targeted?: boolean };
       const o = { ...opts, ...(targeted ? { targets: fx.targets } : {}), ...(delta ? { initialDelta: delta } : {}) } as never;
       let result: AttackResult;
-      if (c.attack === 'fgsm') result = await fgsm(model.classifier, images, fx.labels, o);
-      else if (c.attack === 'fgsmRandomStart') result = await fgsmRandomStart(model.classifier, images, fx.labels, o);
-      else if (c.attack === 'pgd') result = await pgd(model.classifier, images, fx.labels, o);
-      else result = await apgd(model.classifier, images, fx.labels, o);
+      if (c.attack === 'fgsm') result = await fgsm(on.model.classifier, on.images, fx.labels, o);
+      else if (c.attack === 'fgsmRandomStart') result = await fgsmRandomStart(on.model.classifier, on.images, fx.labels, o);
+      else if (c.attack === 'pgd') result = await pgd(on.model.classifier, on.images, fx.labels, o);
+      else result = await apgd(on.model.classifier, on.images, fx.labels, o);
       const got = await result.adversarial.data();
       const want = f32(c.expected);
       let maxDiff = 0;
