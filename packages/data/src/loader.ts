@@ -81,9 +81,13 @@ function splitTransforms(t: LoaderOptions['transform']): { sample: SampleTransfo
   return { sample: sample ?? toFloat(), batch };
 }
 
+/** A macrotask: setImmediate in Node; browsers have none, and setTimeout(0) is fine there. */
+const nextTurn: (fn: () => void) => void =
+  typeof globalThis.setImmediate === 'function' ? (fn) => globalThis.setImmediate(fn) : (fn) => globalThis.setTimeout(fn, 0);
+
 /** Seconds-free scheduling: run `fn` on a later turn of the event loop, so the consumer gets to work first. */
 function later<T>(fn: () => Promise<T>): Promise<T> {
-  return new Promise<T>((resolve, reject) => setImmediate(() => fn().then(resolve, reject)));
+  return new Promise<T>((resolve, reject) => nextTurn(() => fn().then(resolve, reject)));
 }
 
 /**

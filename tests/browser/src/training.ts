@@ -1,12 +1,12 @@
 /**
  * Training in the page with `@cnn/train`'s root entry (the browser-safe loop) and the same in Node:
- * a tiny seeded ResNet, 24 real CIFAR-10 images (their central 16×16 crops, in a seeded order per
- * epoch), 3 steps per epoch, 2 epochs of SGD. Three runs: uninterrupted; stopped after 4 steps with its
+ * a tiny seeded ResNet, 24 real CIFAR-10 images (their central 16×16 crops through `@cnn/data`'s loader,
+ * shuffled per epoch), 3 steps per epoch, 2 epochs of SGD. Three runs: uninterrupted; stopped after 4 steps with its
  * checkpoints in a `MemoryCheckpointSink`; resumed from that sink into a model created with another
  * seed (so the weights can only come from the checkpoint).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { createRng, type LabeledBatch } from '@cnn/core';
+import { CIFAR10_CLASSES, loader, type Dataset } from '@cnn/data';
 import { createModel, type Model } from '@cnn/models';
 import { MemoryCheckpointSink, train, type BatchSource, type TrainOptions } from '@cnn/train';
 
@@ -39,39 +39,28 @@ export interface TrainingResult {
 const BATCH = 8;
 const CROP = 16;
 
-/** The central 16×16 crops of CIFAR-10 records (label byte, then planar RGB 3×32×32) as NHWC floats in [0, 1]. */
-export function cifarCrops(records: ArrayLike<number>): { pixels: Float32Array; labels: number[] } {
+/** The central 16×16 crops of CIFAR-10 records (label byte, then planar RGB 3×32×32) as a data set of HWC bytes. */
+export function cifarCrops(records: ArrayLike<number>): Dataset {
   const n = Math.floor(records.length / 3073);
-  const pixels = new Float32Array(n * CROP * CROP * 3);
-  const labels: number[] = [];
-  for (let i = 0; i < n; i++) {
-    labels.push(records[i * 3073]);
-    for (let y = 0; y < CROP; y++) {
-      for (let x = 0; x < CROP; x++) {
-        for (let c = 0; c < 3; c++) pixels[((i * CROP + y) * CROP + x) * 3 + c] = records[i * 3073 + 1 + c * 1024 + (y + 8) * 32 + x + 8] / 255;
+  return {
+    length: n,
+    classNames: CIFAR10_CLASSES,
+    get(i: number) {
+      const image = new Uint8Array(CROP * CROP * 3);
+      for (let y = 0; y < CROP; y++) {
+        for (let x = 0; x < CROP; x++) {
+          for (let c = 0; c < 3; c++) image[(y * CROP + x) * 3 + c] = records[i * 3073 + 1 + c * 1024 + (y + 8) * 32 + x + 8];
+        }
       }
-    }
-  }
-  return { pixels, labels };
+      return { image, height: CROP, width: CROP, label: records[i * 3073] };
+    },
+  };
 }
 
-/**
- * The training batches of `epoch`: a seeded shuffle of the images per epoch, batches of 8. (A
- * plain function loader: `loader` of `@cnn/data` waits with `setImmediate`, which browsers lack.)
- */
-function epochBatches(data: { pixels: Float32Array; labels: number[] }, epoch: number): BatchSource {
-  const n = data.labels.length;
-  const order = createRng(5).fork(epoch).permutation(n);
-  const size = CROP * CROP * 3;
-  async function* batches(): AsyncGenerator<LabeledBatch> {
-    for (let b = 0; b + BATCH <= n; b += BATCH) {
-      const idx = Array.from(order.subarray(b, b + BATCH));
-      const images = new Float32Array(BATCH * size);
-      idx.forEach((i, k) => images.set(data.pixels.subarray(i * size, (i + 1) * size), k * size));
-      yield { images: tf.tensor4d(images, [BATCH, CROP, CROP, 3]), labels: tf.tensor1d(idx.map((i) => data.labels[i]), 'int32') };
-    }
-  }
-  return Object.assign(batches(), { length: Math.floor(n / BATCH) });
+/** The training batches: @cnn/data's loader (seeded shuffle per epoch, batches of 8, pixels / 255). */
+function epochBatches(data: Dataset): (epoch: number) => BatchSource {
+  const batches = loader(data, { batchSize: BATCH, shuffle: true, seed: 5, dropLast: true });
+  return (epoch) => batches.withEpoch(epoch);
 }
 
 const tinyModel = (seed: number): Model => createModel('resnet20', { seed, stemWidth: 4, widths: [4, 8, 8], depths: [1, 1, 1] });
@@ -89,7 +78,7 @@ export async function runTrainingWorkload(request: TrainingRequest): Promise<Tra
     try {
       const history = await train({
         model,
-        trainLoader: (epoch) => epochBatches(data, epoch),
+        trainLoader: epochBatches(data),
         epochs: 2,
         optimizer: { type: 'sgd', momentum: 0.9, weightDecay: 5e-4 },
         schedule: { type: 'cosine', lr: 0.05 },
