@@ -3,7 +3,7 @@ import { DOC_OUTPUT } from './doc-output.js';
 import { allDocBlocks } from './doc-files.js';
 import { EXAMPLES, readmeBody } from './examples.js';
 import { runNode } from './fresh-project.js';
-import { isMarkedNoRun, isScript, type CodeBlock } from './markdown-blocks.js';
+import { isMarkedNoRun, isScript, SCRIPT_LANGS, type CodeBlock } from './markdown-blocks.js';
 import { typeCheck, writeSnippets, type Snippet } from './snippets.js';
 
 // Every ts/js code block of the user-facing markdown (doc-files.ts), type-checked against the
@@ -14,6 +14,9 @@ const project = inject('project');
 const isReadmeExample = (b: CodeBlock): boolean => b.file === 'README.md' && EXAMPLES.some((n) => b.code.trimEnd() === readmeBody(n));
 const blocks = allDocBlocks().filter((b) => isScript(b) && !isMarkedNoRun(b) && !isReadmeExample(b));
 const files = [...new Set(blocks.map((b) => b.file))];
+
+/** A docs block is a short script: one that runs longer is too slow for the suite, or hangs. */
+const SNIPPET_TIMEOUT_MS = 120_000;
 
 let snippets: Snippet[] = [];
 let typeErrors = new Map<string, string[]>();
@@ -26,6 +29,7 @@ beforeAll(() => {
 
 /** Output for a failure message: emscripten echoes its whole minified source line on a crash. */
 const clip = (text: string): string => text.split('\n').map((l) => (l.length > 400 ? `${l.slice(0, 400)} …` : l)).join('\n');
+const isTs = (b: CodeBlock): boolean => SCRIPT_LANGS[b.lang] === 'ts';
 const snippetOf = (b: CodeBlock): Snippet => snippets.find((s) => s.block === b)!;
 
 it('the type check found nothing outside the snippets', () => {
@@ -38,12 +42,13 @@ it('every file with expected output has blocks that run', () => {
 
 describe.each(files)('%s', (file) => {
   for (const block of blocks.filter((b) => b.file === file)) {
-    it(`block at line ${block.line} (${block.lang}) type-checks and runs as written`, () => {
+    it(`block at line ${block.line} (${block.lang}) ${isTs(block) ? 'type-checks and runs' : 'runs'} as written`, () => {
       const s = snippetOf(block);
-      const r = runNode(s.runFile, s.dir);
+      const r = runNode(s.runFile, s.dir, {}, SNIPPET_TIMEOUT_MS);
       stdout.set(file, `${stdout.get(file) ?? ''}${r.stdout}`);
       const problems = [...(typeErrors.get(s.source) ?? ['not type-checked'])];
-      if (r.status !== 0) problems.push(`exited with ${r.status ?? r.signal}\n${clip(r.stdout)}\n${clip(r.stderr)}`);
+      const how = r.error ? `did not finish within ${SNIPPET_TIMEOUT_MS / 1000} s (${r.error.message})` : `exited with ${r.status ?? r.signal}`;
+      if (r.status !== 0) problems.push(`${how}\n${clip(r.stdout)}\n${clip(r.stderr)}`);
       expect(problems.join('\n\n'), `${file}:${block.line}`).toBe('');
     });
   }

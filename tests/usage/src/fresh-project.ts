@@ -26,8 +26,8 @@ function pack(pkg: { name: string; dir: string }, dest: string): Packed {
 }
 
 /** Node, run in `cwd` the way a user runs a script (tfjs-node is not installed there: wasm or cpu). */
-export const runNode = (file: string, cwd: string, env: Record<string, string> = {}) =>
-  spawnSync(process.execPath, [file], { cwd, encoding: 'utf8', env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '3', ...env }, timeout: 600_000 });
+export const runNode = (file: string, cwd: string, env: Record<string, string> = {}, timeout = 600_000) =>
+  spawnSync(process.execPath, [file], { cwd, encoding: 'utf8', env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '3', ...env }, timeout });
 
 /** Packs every package into `work`/tarballs and npm-installs them into `project` (created here). */
 export function installFreshProject(work: string, project: string): Packed[] {
