@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { isNode } from './environment.js';
+import { withQuietTensorflowLog } from './tensorflow-log-level.js';
 
 /** The backends this project can run on. */
 export type BackendName = 'tensorflow-gpu' | 'tensorflow' | 'webgpu' | 'webgl' | 'wasm' | 'cpu';
@@ -79,18 +80,26 @@ async function importBrowserBackend(name: 'webgl' | 'webgpu'): Promise<void> {
   else await import('@tensorflow/tfjs-backend-webgpu').catch(missing);
 }
 
+/** Options of {@link loadBackend} (see `InitBackendOptions`). */
+export interface LoadBackendOptions {
+  wasmThreads?: number;
+  /** tensorflow(-gpu): hide libtensorflow's INFO start-up lines (default true). */
+  quiet?: boolean;
+}
+
 /**
  * Loads a backend's package and registers it with tfjs (does not switch to it); throws a
  * {@link BackendUnavailableError} when it is not installed or its native part cannot load.
  * Returns tfjs' name for it.
  */
-export async function loadBackend(name: BackendName, options: { wasmThreads?: number } = {}): Promise<string> {
+export async function loadBackend(name: BackendName, options: LoadBackendOptions = {}): Promise<string> {
+  const quiet = options.quiet ?? true;
   switch (name) {
     case 'tensorflow-gpu':
-      await importPackage(name, () => optionalImport('@tensorflow/tfjs-node-gpu'));
+      await importPackage(name, () => withQuietTensorflowLog(quiet, () => optionalImport('@tensorflow/tfjs-node-gpu')));
       return 'tensorflow';
     case 'tensorflow':
-      await importPackage(name, () => optionalImport('@tensorflow/tfjs-node'));
+      await importPackage(name, () => withQuietTensorflowLog(quiet, () => optionalImport('@tensorflow/tfjs-node')));
       return 'tensorflow';
     case 'webgpu':
     case 'webgl':

@@ -17,6 +17,15 @@ export interface InitBackendOptions {
    * `crossOriginIsolated === true`); elsewhere tfjs runs 1 thread and `backendInfo()` says why.
    */
   wasmThreads?: number;
+  /**
+   * tensorflow / tensorflow-gpu (Node): hide libtensorflow's INFO lines printed while it loads (which
+   * CPU instructions it uses, ...) by setting `TF_CPP_MIN_LOG_LEVEL=1` for the load, unless that
+   * variable is set already; warnings and errors still show. Default true; `false` shows them. Only
+   * the first load in a process counts. TensorFlow builds that log through absl (2.16 and later)
+   * print two lines before any setting is read (absl's "All log messages before
+   * absl::InitializeLog()" warning and the oneDNN notice): no option hides those in-process.
+   */
+  quiet?: boolean;
 }
 
 export interface BackendChoice {
@@ -59,7 +68,7 @@ export async function initBackend(preference?: BackendPreference, options: InitB
   const skipped: string[] = [];
   for (const name of candidates) {
     try {
-      const tfjsName = await startBackend(name, { wasmThreads: options.wasmThreads });
+      const tfjsName = await startBackend(name, { wasmThreads: options.wasmThreads, quiet: options.quiet });
       if (tfjsName === 'tensorflow' || tfjsName === 'wasm') installReluGradient();
       if (tfjsName === 'wasm') {
         const { startSimdKernels } = await import('@cnn/backend-wasm/setup');

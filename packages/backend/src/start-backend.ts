@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { BackendUnavailableError, loadBackend, type BackendName } from './backend-loader.js';
+import { BackendUnavailableError, loadBackend, type BackendName, type LoadBackendOptions } from './backend-loader.js';
 import { webglProblem, webgpuProblem } from './browser-checks.js';
 import { isNode } from './environment.js';
 import { missingWasmFile, withCoresForThreads } from './wasm-in-browser.js';
@@ -9,7 +9,7 @@ import { missingWasmFile, withCoresForThreads } from './wasm-in-browser.js';
  * {@link BackendUnavailableError} saying why when it cannot start (and a RangeError for bad
  * options, as they are).
  */
-export async function startBackend(name: BackendName, options: { wasmThreads?: number } = {}): Promise<string> {
+export async function startBackend(name: BackendName, options: LoadBackendOptions = {}): Promise<string> {
   if ((name === 'tensorflow' || name === 'tensorflow-gpu') && !isNode()) {
     throw new BackendUnavailableError(`@tensorflow/tfjs-node${name === 'tensorflow-gpu' ? '-gpu' : ''} runs only in Node (a native addon)`, null);
   }
