@@ -9,6 +9,7 @@ describe('--help', () => {
     const missing = Object.keys(COMMON_OPTIONS).filter((name) => !text.includes(`--${name}`));
     expect(missing).toEqual([]);
     expect(text).toContain('--eval-corruptions L');
+    expect(text).toContain("--verbose             also TensorFlow's start-up lines");
   });
 
   it('shows the AugMix and corruption sections of @cnn/example-common with this trainer\'s defaults, as before they were shared', () => {

@@ -26,6 +26,7 @@ export function main(argv: string[]): Promise<number> {
       resolve: (args) =>
         resolveConfig(args, { sampleRoot: fileURLToPath(new URL('../sample', import.meta.url)), cwd: process.cwd(), now: new Date() }),
       checkPaths,
+      backend: (config) => config.backend,
       // Loaded only now so that --help and usage errors never start TF.js.
       run: async (config, argv) => (await import('./run.js')).runCifar(config, argv),
     },

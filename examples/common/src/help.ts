@@ -65,6 +65,7 @@ Run:
   --force-resume        --resume even with changed settings (they apply from the checkpoint on)
   --checkpoint-every N  also checkpoint every N steps                      (default: every epoch)
   --progress MODE       auto | bar | log | none                            (default auto: a bar on a terminal)
+  --verbose             also TensorFlow's start-up lines (tfjs-node; hidden by default)
   -h, --help            show this help`;
 }
 

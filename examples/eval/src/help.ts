@@ -37,6 +37,7 @@ Running:
   --resume              continue the run in --out after an interruption (same flags; other settings are refused)
   --backend NAME        auto (default), tensorflow, tensorflow-gpu, wasm, cpu
   --progress MODE       auto (default: a bar on a terminal, else one line per batch), bar, log, none
+  --verbose             also TensorFlow's start-up lines (tfjs-node; hidden by default)
   -h, --help            this text
 
 Exit codes: 0 done, 1 the run failed, 2 bad usage (one line on stderr naming the problem).

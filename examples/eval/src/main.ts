@@ -47,6 +47,7 @@ export function main(argv: string[]): Promise<number> {
       help: helpText,
       resolve: (c) => c,
       checkPaths,
+      backend: (config) => config.backend,
       // Loaded only now, so that --help and usage errors never start TF.js.
       run: async (config, a) => (await import('./run.js')).runEval(config, a),
     },

@@ -30,6 +30,11 @@ function expectOneLine(r: { code: number | null; stderr: string }, code: number,
 }
 
 describe('cnn-eval bad input', () => {
+  it("--verbose is a flag of evaluation runs (TensorFlow's start-up lines), not of merge, which starts no backend", () => {
+    expect(runSync(['--help']).stdout).toContain("--verbose             also TensorFlow's start-up lines");
+    expectOneLine(runSync(['merge', join(dir, 'a.json'), '--out', join(dir, 'r.html'), '--verbose']), 2, "cnn-eval merge: error: Unknown option '--verbose'");
+  });
+
   it('usage errors before anything starts', () => {
     expectOneLine(runSync(base('--weights', join(dir, 'missing.safetensors'))), 2, `cnn-eval: error: --weights ${join(dir, 'missing.safetensors')}: no such file`);
     expectOneLine(runSync(base('--shard', '5/4')), 2, 'cnn-eval: error: --shard 5/4: the shard index counts from 0, so it must be below 4 (0 to 3)');

@@ -25,6 +25,7 @@ export function main(argv: string[]): Promise<number> {
       help: helpText,
       resolve: (args) => resolveConfig(args, { cwd: process.cwd(), now: new Date() }),
       checkPaths,
+      backend: (config) => config.backend,
       // Loaded only now so that --help and usage errors never start TF.js.
       run: async (config, argv) => (await import('./run.js')).runImagenet(config, argv),
     },
