@@ -73,6 +73,79 @@ function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return s;
 }
 
+/** Element x comes before y in projection_linf's order: p descending; equal p, higher index first. */
+function ranksBefore(p: Float64Array, x: number, y: number): boolean {
+  return p[x] > p[y] || (p[x] === p[y] && x > y);
+}
+
+/** Reorders ids[0, m) so that ids[k] is the k-th in rank order, the ones before it first (quickselect). */
+function selectRank(p: Float64Array, ids: Int32Array, m: number, k: number): void {
+  let lo = 0;
+  let hi = m - 1;
+  while (hi > lo) {
+    // median of three as the pivot, moved to hi
+    const mid = (lo + hi) >> 1;
+    if (ranksBefore(p, ids[mid], ids[lo])) swap(ids, mid, lo);
+    if (ranksBefore(p, ids[hi], ids[lo])) swap(ids, hi, lo);
+    if (ranksBefore(p, ids[mid], ids[hi])) swap(ids, mid, hi);
+    const pivot = ids[hi];
+    let store = lo;
+    for (let i = lo; i < hi; i++) {
+      if (ranksBefore(p, ids[i], pivot)) swap(ids, i, store++);
+    }
+    swap(ids, store, hi);
+    if (store === k) return;
+    if (k < store) hi = store - 1;
+    else lo = store + 1;
+  }
+}
+
+function swap(a: Int32Array, i: number, j: number): void {
+  const t = a[i];
+  a[i] = a[j];
+  a[j] = t;
+}
+
+/**
+ * projection_linf's bisection over the elements in rank order (sorted by p, descending), without
+ * sorting: each step selects the element at rank `mid` among the candidates left and sums |w| and
+ * −w·d over the ranks up to it, so the path of (lb, ub) is the reference's. Returns s[lb] and sb[lb].
+ */
+function bisectByRank(p: Float64Array, absW: Float64Array, wd: Float64Array, b: number, b0: number): { s: number; sb: number } {
+  const n = p.length;
+  let ids = Int32Array.from({ length: n }, (_, i) => i); // the elements of ranks lb … ub, in any order
+  let lb = 0;
+  let ub = n - 1;
+  let sBefore = 0; // Σ over ranks < lb
+  let wdBefore = 0;
+  let top = 0;
+  for (let i = 1; i < n; i++) if (ranksBefore(p, i, top)) top = i;
+  let atLb = { s: absW[top], sb: wd[top] + b0 };
+  for (let step = 0; step < Math.ceil(Math.log2(n)); step++) {
+    const mid = Math.floor((lb + ub) / 2);
+    const k = mid - lb;
+    selectRank(p, ids, ids.length, k);
+    let s = sBefore;
+    let wdSum = wdBefore;
+    for (let j = 0; j <= k; j++) {
+      s += absW[ids[j]];
+      wdSum += wd[ids[j]];
+    }
+    const here = ids[k];
+    if (b - (wdSum + b0 - s * p[here]) > 0) {
+      lb = mid;
+      atLb = { s, sb: wdSum + b0 };
+      sBefore = s - absW[here];
+      wdBefore = wdSum - wd[here];
+      ids = ids.subarray(k);
+    } else {
+      ub = mid;
+      ids = ids.subarray(0, k + 1);
+    }
+  }
+  return atLb;
+}
+
 /** projection_linf(points, w, b) for one row. */
 export function projectionLinf(t: Float64Array, wIn: Float64Array, bIn: number): Float64Array {
   const n = t.length;
@@ -87,37 +160,30 @@ export function projectionLinf(t: Float64Array, wIn: Float64Array, bIn: number):
     d[i] = w[i] !== 0 ? a[i] - t[i] : 0;
     p[i] = a[i] - t[i] * (2 * a[i] - 1);
   }
-  let b = bIn * sign;
-  const indp = argsort(p);
-  b -= dot(w, t);
+  const b = bIn * sign - dot(w, t);
   const b0 = dot(w, d);
-  const s = new Float64Array(n);
-  const sb = new Float64Array(n);
-  let accS = 0;
-  let accB = 0;
-  for (let j = 0; j < n; j++) {
-    const i = indp[n - 1 - j];
-    accS += Math.abs(w[i]);
-    accB += -w[i] * d[i];
-    s[j] = accS;
-    sb[j] = accB + b0;
+  const absW = new Float64Array(n);
+  const wd = new Float64Array(n);
+  let sAll = 0;
+  let wdAll = 0;
+  let pMin = Infinity;
+  for (let i = 0; i < n; i++) {
+    absW[i] = Math.abs(w[i]);
+    wd[i] = -w[i] * d[i];
+    sAll += absW[i];
+    wdAll += wd[i];
+    pMin = Math.min(pMin, p[i]);
   }
-  const b2 = sb[n - 1] - s[n - 1] * p[indp[0]];
-  const cl = b - b2 > 0;
+  // s and sb of the reference at the last rank: the totals
+  const sbAll = wdAll + b0;
+  const cl = b - (sbAll - sAll * pMin) > 0;
   const c2 = b - b0 > 0 && !cl;
   if (cl) {
-    const lmbd = Math.max((b - sb[n - 1]) / -s[n - 1], 0);
+    const lmbd = Math.max((b - sbAll) / -sAll, 0);
     for (let i = 0; i < n; i++) d[i] = (2 * a[i] - 1) * lmbd;
   } else if (c2) {
-    let lb = 0;
-    let ub = n - 1;
-    for (let k = 0; k < Math.ceil(Math.log2(n)); k++) {
-      const mid = Math.floor((lb + ub) / 2);
-      const cur = sb[mid] - s[mid] * p[indp[n - 1 - mid]];
-      if (b - cur > 0) lb = mid;
-      else ub = mid;
-    }
-    const lmbd = Math.max((b - sb[lb]) / -s[lb], 0);
+    const at = bisectByRank(p, absW, wd, b, b0);
+    const lmbd = Math.max((b - at.sb) / -at.s, 0);
     for (let i = 0; i < n; i++) d[i] = a[i] ? Math.min(lmbd, d[i]) : Math.max(-lmbd, d[i]);
   }
   for (let i = 0; i < n; i++) if (w[i] === 0) d[i] = 0;
