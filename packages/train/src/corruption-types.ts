@@ -31,8 +31,12 @@ export interface CorruptionEvalOptions {
   bins?: number;
   /** mCE relative to these error rates (every corruption × severity evaluated must be present). */
   baseline?: CorruptionBaseline;
-  /** The corruption function; default `corrupt` of `@cnn/corruptions` (a dependency, loaded when first needed). */
-  corrupt?: CorruptFunction;
+  /**
+   * The corruption function; default `corrupt` of `@cnn/corruptions` (a dependency, loaded when
+   * first needed). A {@link CorruptFunction}; declared as a method so that `corrupt` itself, whose
+   * `name` is the narrower `CorruptionName`, can be passed too.
+   */
+  corrupt?(image: RgbBytes, name: string, severity: number, options: { seed: number }): RgbBytes;
   /** Keep example `index` under every corruption at `severity` for the report (default index 0, severity 3; `false`: none). */
   keepExample?: { index?: number; severity?: number } | false;
   /** Called after each forward pass with the images done and the total. */

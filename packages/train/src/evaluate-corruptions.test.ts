@@ -208,3 +208,11 @@ describe('evaluateCorruptions: errors', () => {
     await expect(loadCorruptFunction('node:path')).rejects.toThrow(/node:path does not export a corrupt function/);
   });
 });
+
+describe('evaluateCorruptions takes corrupt of @cnn/corruptions as options.corrupt', () => {
+  it('accepts it (checked by tsc: its name parameter, CorruptionName, is narrower than string)', async () => {
+    const { corrupt } = await import('@cnn/corruptions');
+    const options: CorruptionEvalOptions = { corruptions: ['fog'], severities: [1], corrupt, batchSize: 5, keepExample: false, limit: 5 };
+    expect(options.corrupt).toBe(corrupt);
+  });
+});
