@@ -13,7 +13,7 @@ const EVAL_BATCH = 200;
 /**
  * Trains and evaluates as `config` says: checks the settings and the run directory (a finished run
  * is left alone), starts the backend, reads the data, builds the model,
- * runs `train` of `@cnn/train` (checkpoints, metrics.jsonl, final evaluation with the attacks and
+ * runs `train` of `@cnn/train/node` (checkpoints, metrics.jsonl, final evaluation with the attacks and
  * calibration, report.html in `config.outDir`), prints the outcome. Returns the exit code
  * (0, or 130 when stopped by Ctrl-C after checkpointing).
  */

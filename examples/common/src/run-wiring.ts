@@ -113,7 +113,7 @@ export interface TrainAndReportOptions<C extends CommonRunConfig> {
 }
 
 /**
- * Prints the model and output lines, runs `train` of `@cnn/train` (checkpoints, metrics.jsonl,
+ * Prints the model and output lines, runs `train` of `@cnn/train/node` (checkpoints, metrics.jsonl,
  * final evaluation with the attacks and calibration, report.html in `config.outDir`) and prints the
  * outcome. Returns the exit code (0, or 130 when stopped by Ctrl-C after checkpointing).
  */

@@ -12,7 +12,7 @@ const REPORT_EXAMPLES = 8;
  * Trains and evaluates as `config` says on ImageNet-style folders: starts the backend, scans
  * `train/` and `val/` (decoding in worker threads, training transform RandomResizedCrop + flip,
  * evaluation transform resize + center crop), builds the model with the ImageNet stem, runs
- * `train` of `@cnn/train` and prints the outcome. Returns the exit code (130 after Ctrl-C).
+ * `train` of `@cnn/train/node` and prints the outcome. Returns the exit code (130 after Ctrl-C).
  */
 export async function runImagenet(config: RunConfig, argv: string[] = []): Promise<number> {
   const started = performance.now();
