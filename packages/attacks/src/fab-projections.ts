@@ -73,120 +73,110 @@ function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return s;
 }
 
-/** Element x comes before y in projection_linf's order: p descending; equal p, higher index first. */
-function ranksBefore(p: Float64Array, x: number, y: number): boolean {
-  return p[x] > p[y] || (p[x] === p[y] && x > y);
-}
-
-/** Reorders ids[0, m) so that ids[k] is the k-th in rank order, the ones before it first (quickselect). */
-function selectRank(p: Float64Array, ids: Int32Array, m: number, k: number): void {
-  let lo = 0;
-  let hi = m - 1;
-  while (hi > lo) {
-    // median of three as the pivot, moved to hi
-    const mid = (lo + hi) >> 1;
-    if (ranksBefore(p, ids[mid], ids[lo])) swap(ids, mid, lo);
-    if (ranksBefore(p, ids[hi], ids[lo])) swap(ids, hi, lo);
-    if (ranksBefore(p, ids[mid], ids[hi])) swap(ids, mid, hi);
-    const pivot = ids[hi];
-    let store = lo;
-    for (let i = lo; i < hi; i++) {
-      if (ranksBefore(p, ids[i], pivot)) swap(ids, i, store++);
-    }
-    swap(ids, store, hi);
-    if (store === k) return;
-    if (k < store) hi = store - 1;
-    else lo = store + 1;
-  }
-}
-
-function swap(a: Int32Array, i: number, j: number): void {
-  const t = a[i];
-  a[i] = a[j];
-  a[j] = t;
-}
-
 /**
- * projection_linf's bisection over the elements in rank order (sorted by p, descending), without
- * sorting: each step selects the element at rank `mid` among the candidates left and sums |w| and
- * −w·d over the ranks up to it, so the path of (lb, ub) is the reference's. Returns s[lb] and sb[lb].
+ * projection_linf's bisection without sorting. In the reference's order (p descending) the
+ * bisected function f(j) = b − (sb[j] − s[j]·p_(j)) never increases — each element adds
+ * s[j]·(p_(j) − p_(j+1)) ≥ 0 to sb[j] − s[j]·p_(j), since −w·d = p·|w| for every element — and is
+ * constant over equal p. So the bisection ends at the last rank with f > 0, i.e. the smallest value θ of p with F(θ) = b − (b0 + Σ_{p ≥ θ} −w·d − θ·Σ_{p ≥ θ} |w|) > 0.
+ * Found here by a quickselect-style search over the values of p: one three-way partition of the
+ * remaining candidates per step, O(D) expected. Returns s and sb at that rank.
  */
-function bisectByRank(p: Float64Array, absW: Float64Array, wd: Float64Array, b: number, b0: number): { s: number; sb: number } {
+function bisectByValue(p: Float64Array, absW: Float64Array, wd: Float64Array, b: number, b0: number): { s: number; sb: number } {
   const n = p.length;
-  let ids = Int32Array.from({ length: n }, (_, i) => i); // the elements of ranks lb … ub, in any order
-  let lb = 0;
-  let ub = n - 1;
-  let sBefore = 0; // Σ over ranks < lb
-  let wdBefore = 0;
-  let top = 0;
-  for (let i = 1; i < n; i++) if (ranksBefore(p, i, top)) top = i;
-  let atLb = { s: absW[top], sb: wd[top] + b0 };
-  for (let step = 0; step < Math.ceil(Math.log2(n)); step++) {
-    const mid = Math.floor((lb + ub) / 2);
-    const k = mid - lb;
-    selectRank(p, ids, ids.length, k);
-    let s = sBefore;
-    let wdSum = wdBefore;
-    for (let j = 0; j <= k; j++) {
-      s += absW[ids[j]];
-      wdSum += wd[ids[j]];
+  let ids = new Int32Array(n);
+  for (let i = 0; i < n; i++) ids[i] = i;
+  let scratch = new Int32Array(n);
+  let count = n;
+  let sAbove = 0; // Σ |w| and Σ −w·d over the values known to lie above the answer
+  let wdAbove = 0;
+  let found: { s: number; sb: number } | undefined;
+  while (count > 0) {
+    const theta = medianOfThree(p[ids[0]], p[ids[count >> 1]], p[ids[count - 1]]);
+    // [0, hi): p > θ; then p = θ (summed, not kept); from the end down to lo: p < θ
+    let hi = 0;
+    let lo = count;
+    let sHi = 0;
+    let wdHi = 0;
+    let sEq = 0;
+    let wdEq = 0;
+    for (let j = 0; j < count; j++) {
+      const e = ids[j];
+      if (p[e] > theta) {
+        scratch[hi++] = e;
+        sHi += absW[e];
+        wdHi += wd[e];
+      } else if (p[e] < theta) {
+        scratch[--lo] = e;
+      } else {
+        sEq += absW[e];
+        wdEq += wd[e];
+      }
     }
-    const here = ids[k];
-    if (b - (wdSum + b0 - s * p[here]) > 0) {
-      lb = mid;
-      atLb = { s, sb: wdSum + b0 };
-      sBefore = s - absW[here];
-      wdBefore = wdSum - wd[here];
-      ids = ids.subarray(k);
+    const s = sAbove + sHi + sEq;
+    const sumWd = wdAbove + wdHi + wdEq;
+    [ids, scratch] = [scratch, ids];
+    if (b - (sumWd + b0 - s * theta) > 0) {
+      // θ qualifies: the answer is θ or a smaller value
+      found = { s, sb: sumWd + b0 };
+      sAbove = s;
+      wdAbove = sumWd;
+      ids = ids.subarray(lo, count);
+      scratch = scratch.subarray(lo, count);
+      count = ids.length;
     } else {
-      ub = mid;
-      ids = ids.subarray(0, k + 1);
+      count = hi;
     }
   }
-  return atLb;
+  // The largest value always qualifies when b − b0 > 0 (the only case this is called in): over
+  // equal p, sb − s·p = b0 because −w·d = p·|w|. Without one (NaN inputs): λ = 0, no step.
+  return found ?? { s: 0, sb: b0 };
+}
+
+function medianOfThree(a: number, b: number, c: number): number {
+  return Math.max(Math.min(a, b), Math.min(Math.max(a, b), c));
 }
 
 /** projection_linf(points, w, b) for one row. */
 export function projectionLinf(t: Float64Array, wIn: Float64Array, bIn: number): Float64Array {
   const n = t.length;
   const sign = dot(wIn, t) - bIn >= 0 ? 1 : -1;
-  const w = new Float64Array(n);
-  const a = new Uint8Array(n);
   const d = new Float64Array(n);
   const p = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    w[i] = wIn[i] * sign;
-    a[i] = w[i] < 0 ? 1 : 0;
-    d[i] = w[i] !== 0 ? a[i] - t[i] : 0;
-    p[i] = a[i] - t[i] * (2 * a[i] - 1);
-  }
-  const b = bIn * sign - dot(w, t);
-  const b0 = dot(w, d);
   const absW = new Float64Array(n);
-  const wd = new Float64Array(n);
+  const wd = new Float64Array(n); // −w·d
+  let wt = 0;
+  let b0 = 0;
   let sAll = 0;
   let wdAll = 0;
   let pMin = Infinity;
+  // one pass for the reference's w, a, d, p and the sums it takes of them (same order of terms)
   for (let i = 0; i < n; i++) {
-    absW[i] = Math.abs(w[i]);
-    wd[i] = -w[i] * d[i];
+    const w = wIn[i] * sign;
+    const a = w < 0 ? 1 : 0;
+    d[i] = w !== 0 ? a - t[i] : 0;
+    p[i] = a - t[i] * (2 * a - 1);
+    wt += w * t[i];
+    b0 += w * d[i];
+    absW[i] = Math.abs(w);
+    wd[i] = -w * d[i];
     sAll += absW[i];
     wdAll += wd[i];
     pMin = Math.min(pMin, p[i]);
   }
+  const b = bIn * sign - wt;
   // s and sb of the reference at the last rank: the totals
   const sbAll = wdAll + b0;
   const cl = b - (sbAll - sAll * pMin) > 0;
   const c2 = b - b0 > 0 && !cl;
   if (cl) {
     const lmbd = Math.max((b - sbAll) / -sAll, 0);
-    for (let i = 0; i < n; i++) d[i] = (2 * a[i] - 1) * lmbd;
+    for (let i = 0; i < n; i++) d[i] = (wIn[i] * sign < 0 ? 1 : -1) * lmbd;
   } else if (c2) {
-    const at = bisectByRank(p, absW, wd, b, b0);
+    const at = bisectByValue(p, absW, wd, b, b0);
     const lmbd = Math.max((b - at.sb) / -at.s, 0);
-    for (let i = 0; i < n; i++) d[i] = a[i] ? Math.min(lmbd, d[i]) : Math.max(-lmbd, d[i]);
+    for (let i = 0; i < n; i++) d[i] = wIn[i] * sign < 0 ? Math.min(lmbd, d[i]) : Math.max(-lmbd, d[i]);
   }
-  for (let i = 0; i < n; i++) if (w[i] === 0) d[i] = 0;
+  for (let i = 0; i < n; i++) if (wIn[i] === 0) d[i] = 0;
   return d;
 }
 
