@@ -39,7 +39,8 @@ function radixPass(keys: Uint32Array, src: Int32Array, dst: Int32Array, shift: n
 export function argsort(v: Float64Array): Int32Array {
   const n = v.length;
   const keys = float32Keys(v);
-  let src = Int32Array.from({ length: n }, (_, i) => i);
+  let src = new Int32Array(n);
+  for (let i = 0; i < n; i++) src[i] = i;
   let dst = new Int32Array(n);
   for (let shift = 0; shift < 32; shift += DIGIT_BITS) {
     radixPass(keys, src, dst, shift);

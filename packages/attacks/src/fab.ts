@@ -298,9 +298,9 @@ function fabStep(x1: Float32Array, x0: Float32Array, i: number, per: number, lin
       best = j;
     }
   }
-  const wv = Float64Array.from(dg.subarray((i * m + best) * per, (i * m + best + 1) * per));
-  const xi = Float64Array.from(x1.subarray(i * per, (i + 1) * per));
-  const x0i = Float64Array.from(x0.subarray(i * per, (i + 1) * per));
+  const wv = new Float64Array(dg.subarray((i * m + best) * per, (i * m + best + 1) * per));
+  const xi = new Float64Array(x1.subarray(i * per, (i + 1) * per));
+  const x0i = new Float64Array(x0.subarray(i * per, (i + 1) * per));
   let b = -df[i * m + best];
   for (let q = 0; q < per; q++) b += wv[q] * xi[q];
   const project = cfg.norm === 'linf' ? projectionLinf : projectionL2;
