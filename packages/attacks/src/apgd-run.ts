@@ -57,8 +57,18 @@ function projectL2Apgd(x: Tensor4D, d: tf.Tensor, eps: number, low: number, high
   return tf.clipByValue(tf.add(x, tf.mul(unitL2(d), tf.minimum(eps, n))), low, high) as Tensor4D;
 }
 
-function projectLinfApgd(x: Tensor4D, y: tf.Tensor, eps: number, low: number, high: number): Tensor4D {
-  return tf.clipByValue(tf.minimum(tf.maximum(y, tf.sub(x, eps)), tf.add(x, eps)), low, high) as Tensor4D;
+/**
+ * The reference's L∞ projection, clamp(min(max(y, x − ε), x + ε), low, high), as one clamp to the
+ * intersection [max(x − ε, low), min(x + ε, high)] of the two intervals ({@link linfBox}, made once
+ * per run): the same values (comparisons only), two ops instead of five.
+ */
+function projectLinfApgd(y: tf.Tensor, box: { lower: tf.Tensor; upper: tf.Tensor }): Tensor4D {
+  return tf.minimum(tf.maximum(y, box.lower), box.upper) as Tensor4D;
+}
+
+/** The bounds of {@link projectLinfApgd} for the clean images x (x lies in [low, high], so lower ≤ upper). */
+function linfBox(x: Tensor4D, eps: number, low: number, high: number): { lower: tf.Tensor; upper: tf.Tensor } {
+  return tf.tidy(() => ({ lower: tf.maximum(tf.sub(x, eps), low), upper: tf.minimum(tf.add(x, eps), high) }));
 }
 
 /**
@@ -77,6 +87,8 @@ export async function apgdRun(classifier: Classifier, x: Tensor4D, rows: Int32Ar
     const labels = scope.track(classTensor(p.labels, rows));
     const classes = targeted ? scope.track(tf.tensor1d(c.targets as Int32Array, 'int32')) : labels;
     const eot = c.eot ? { ...c.eot, rng: p.rng } : undefined;
+    const box = norm === 'linf' ? linfBox(x, eps, p.low, p.high) : undefined;
+    if (box) scope.trackAll([box.lower, box.upper]);
     const check = (z: tf.Tensor2D): void => p.checkLogits(z, n);
     const onHost = readsAreCheap();
     const labelsHost = Int32Array.from(rows, (r) => p.labels[r]);
@@ -116,7 +128,8 @@ export async function apgdRun(classifier: Classifier, x: Tensor4D, rows: Int32Ar
     let reducedLastCheck: boolean[] = new Array(n).fill(true);
 
     // Several names may point at one tensor: after each step the scope frees what none keeps.
-    const collect = (): void => scope.collect([labels, classes, xAdv, xBest, xBestAdv, grad, gradBest, xAdvOld]);
+    const kept = box ? [box.lower, box.upper] : [];
+    const collect = (): void => scope.collect([labels, classes, xAdv, xBest, xBestAdv, grad, gradBest, xAdvOld, ...kept]);
 
     for (let i = 0; i < steps; i++) {
       const a = i > 0 ? 0.75 : 1.0;
@@ -124,9 +137,9 @@ export async function apgdRun(classifier: Classifier, x: Tensor4D, rows: Int32Ar
       const next = scope.track(
         tf.tidy(() => {
           const grad2 = tf.sub(xAdv, xAdvOld);
-          if (norm === 'linf') {
-            const z = projectLinfApgd(x, tf.add(xAdv, tf.mul(step, tf.sign(grad))), eps, p.low, p.high);
-            return projectLinfApgd(x, tf.add(tf.add(xAdv, tf.mul(tf.sub(z, xAdv), a)), tf.mul(grad2, 1 - a)), eps, p.low, p.high);
+          if (box) {
+            const z = projectLinfApgd(tf.add(xAdv, tf.mul(step, tf.sign(grad))), box);
+            return projectLinfApgd(tf.add(tf.add(xAdv, tf.mul(tf.sub(z, xAdv), a)), tf.mul(grad2, 1 - a)), box);
           }
           const z0 = tf.add(xAdv, tf.mul(step, unitL2(grad)));
           const z = projectL2Apgd(x, tf.sub(z0, x), eps, p.low, p.high);
