@@ -171,11 +171,12 @@ function lineariseTargeted(classifier: Classifier, x1: Tensor4D, la: Int32Array,
 function lineariseAll(classifier: Classifier, x1: Tensor4D, la: Int32Array): Linearised {
   const n = x1.shape[0];
   const per = x1.size / n;
-  const zv = tf.tidy(() => classifier(x1));
-  const k = zv.shape[1];
-  const z = zv.dataSync();
-  zv.dispose();
-  const grads = Array.from({ length: k }, (_, j) => logitsAndGradient(classifier, x1, (logits) => tf.oneHot(tf.fill([n], j, 'int32') as tf.Tensor1D, logits.shape[1])).g);
+  // pass j: the logits and the input gradient of Σ logits[:, j]; the first pass's logits serve all
+  const pass = (j: number) => logitsAndGradient(classifier, x1, (logits) => tf.oneHot(tf.fill([n], j, 'int32') as tf.Tensor1D, logits.shape[1]));
+  const first = pass(0);
+  const z = first.z;
+  const k = z.length / n;
+  const grads = [first.g, ...Array.from({ length: k - 1 }, (_, j) => pass(j + 1).g)];
   const df = new Float32Array(n * k);
   const dg = new Float32Array(n * k * per);
   for (let i = 0; i < n; i++) {
