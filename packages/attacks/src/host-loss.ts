@@ -1,5 +1,8 @@
 import type { AttackLoss } from './types.js';
 
+/** The losses APGD runs with, the ones computed here. */
+export type ApgdLoss = Exclude<AttackLoss, 'margin'>;
+
 /** Per-example loss values and their gradients with respect to the logits. */
 export interface HostLoss {
   /** `[rows]`, the objective the attack ascends (as {@link perExampleLoss}). */
@@ -18,10 +21,9 @@ export interface HostLoss {
  * arithmetic, is what they cost — with a loop over `rows × classes` numbers.
  *
  * Subgradients follow TF.js's autodiff of perExampleLoss: the DLR losses' sorted logits are picked
- * by successive argmax (first of equal values), so only the picked entry gets gradient; the
- * margin loss's max gives gradient to every equal maximum (tf.max's gradient).
+ * by successive argmax (first of equal values), so only the picked entry gets gradient.
  */
-export function hostLoss(z: Float32Array, k: number, classes: Int32Array, loss: AttackLoss, targeted: boolean, labels: Int32Array): HostLoss {
+export function hostLoss(z: Float32Array, k: number, classes: Int32Array, loss: ApgdLoss, targeted: boolean, labels: Int32Array): HostLoss {
   const n = classes.length;
   const out: HostLoss = { loss: new Float32Array(n), dLogits: new Float32Array(n * k), pred: new Int32Array(n) };
   const row = new Float64Array(k);
@@ -37,9 +39,8 @@ export function hostLoss(z: Float32Array, k: number, classes: Int32Array, loss: 
 }
 
 /** One row's loss; adds its gradient to `grad`. */
-function rowLoss(z: Float64Array, c: number, y: number, loss: AttackLoss, targeted: boolean, grad: Float64Array): number {
+function rowLoss(z: Float64Array, c: number, y: number, loss: ApgdLoss, targeted: boolean, grad: Float64Array): number {
   if (loss === 'ce') return crossEntropy(z, c, targeted ? -1 : 1, grad);
-  if (loss === 'margin') return margin(z, c, targeted, grad);
   if (loss === 'dlr') return dlr(z, c, grad);
   return dlrTargeted(z, c, y, grad);
 }
@@ -59,16 +60,6 @@ function crossEntropy(z: Float64Array, c: number, sign: number, grad: Float64Arr
   for (let j = 0; j < z.length; j++) grad[j] += sign * f(Math.exp(f(f(z[j] - max) - logSum)));
   grad[c] = f(grad[c] - sign);
   return sign * f(logSum - f(z[c] - max));
-}
-
-/** Untargeted max_{j≠c} z_j − z_c, targeted z_c − max_{j≠c} z_j. */
-function margin(z: Float64Array, c: number, targeted: boolean, grad: Float64Array): number {
-  let other = -Infinity;
-  for (let j = 0; j < z.length; j++) if (j !== c) other = Math.max(other, z[j]);
-  const sign = targeted ? -1 : 1;
-  for (let j = 0; j < z.length; j++) if (j !== c && z[j] === other) grad[j] += sign;
-  grad[c] -= sign;
-  return sign * (other - z[c]);
 }
 
 /** The `count` largest entries' indices, largest first, ties to the lower index. */

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor1D, Tensor2D, Tensor4D } from '@tensorflow/tfjs-core';
 import type { Classifier, Rng } from '@cnn/core';
 import { checkLossClasses, perExampleLoss } from './losses.js';
-import { hostLoss, type HostLoss } from './host-loss.js';
+import { hostLoss, type ApgdLoss, type HostLoss } from './host-loss.js';
 import type { AttackLoss, EotOptions } from './types.js';
 
 /** Extra inputs of some objectives: the true labels (targeted DLR) and EOT averaging. */
@@ -59,7 +59,7 @@ export function hostLossGradient(
   x: Tensor4D,
   classes: Int32Array,
   labels: Int32Array,
-  loss: AttackLoss,
+  loss: ApgdLoss,
   targeted: boolean,
   check: (logits: Tensor2D) => void,
   eot?: GradientExtras['eot'],
