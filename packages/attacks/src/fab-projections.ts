@@ -68,7 +68,7 @@ function insertionSortRun(v: Float64Array, order: Int32Array, start: number, end
   }
 }
 
-function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
+export function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let s = 0;
   for (let i = 0; i < a.length; i++) s += a[i] * b[i];
   return s;

@@ -1,10 +1,4 @@
-import { argsort } from '../src/fab-projections.js';
-
-function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
-  return s;
-}
+import { argsort, dot } from '../src/fab-projections.js';
 
 /** projection_linf exactly as fab_projections.py writes it (argsort, cumulative sums, bisection): the check of the sort-free one. */
 export function projectionLinfSorted(t: Float64Array, wIn: Float64Array, bIn: number): Float64Array {
